@@ -1,0 +1,60 @@
+from django.utils.translation import gettext as _
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+
+from itportal.api.permissions import ACTION_OF_METHOD
+
+
+class VersionedSerializer(serializers.ModelSerializer):
+    """Exposes `version`; an update must send the version it read (optimistic locking)."""
+
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version you read. Required for updates; a stale version gives 409.",
+    )
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def validate(self, attrs):
+        # Uniqueness and model rules are checked by the service (full_clean), once.
+        return attrs
+
+
+class ServiceViewSet(viewsets.ModelViewSet):
+    """CRUD through the app's services; every queryset through `restrict()`."""
+
+    model = None
+    create_service = None
+    update_service = None
+    delete_service = None
+    select_related = ()
+    ordering_fields = "__all__"
+
+    def get_queryset(self):
+        action = ACTION_OF_METHOD.get(self.request.method, "view")
+        queryset = self.model.objects.restrict(self.request.user, action)
+        return queryset.select_related(*self.select_related).order_by(*self.model._meta.ordering, "pk")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        instance = self.model(**data)
+        type(self).create_service(instance, actor=self.request.user)
+        serializer.instance = instance
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        if version is None:
+            raise ValidationError({"version": [_("Send the version you read; it is required for updates.")]})
+        instance = serializer.instance
+        type(self).update_service(instance, actor=self.request.user, data=data, expected_version=version)
+
+    def perform_destroy(self, instance):
+        version = self.request.query_params.get("version")
+        if version is not None and not version.isdigit():
+            raise ValidationError({"version": [_("The version must be a whole number.")]})
+        type(self).delete_service(instance, actor=self.request.user, expected_version=version)
