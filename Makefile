@@ -18,6 +18,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+run: export ITPORTAL_DEBUG ?= 1
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) demo --profile small --if-empty
@@ -26,7 +27,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	ITPORTAL_DATABASE_URL=sqlite:///:memory: $(MANAGE) makemigrations --check --dry-run
+	ITPORTAL_DEBUG=1 ITPORTAL_DATABASE_URL=sqlite:///:memory: $(MANAGE) makemigrations --check --dry-run
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -211,6 +211,7 @@ class Person(BaseModel):
 
     class Meta:
         ordering = ("last_name", "first_name", "id")
+        indexes = [models.Index(fields=("last_name", "first_name", "id"), name="person_name_idx")]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
