@@ -1,8 +1,12 @@
+from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from itportal.api.permissions import ACTION_OF_METHOD
+from itportal.core.permissions import holds_globally
 
 
 class VersionedSerializer(serializers.ModelSerializer):
@@ -36,13 +40,17 @@ class ServiceViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         action = ACTION_OF_METHOD.get(self.request.method, "view")
         queryset = self.model.objects.restrict(self.request.user, action)
-        return queryset.select_related(*self.select_related).order_by(*self.model._meta.ordering, "pk")
+        if self.select_related:  # select_related() with no names would follow every foreign key
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.order_by(*self.model._meta.ordering, "pk")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
         instance = self.model(**data)
-        type(self).create_service(instance, actor=self.request.user)
+        with transaction.atomic():
+            type(self).create_service(instance, actor=self.request.user)
+            self.check_scope(instance, "add")
         serializer.instance = instance
 
     def perform_update(self, serializer):
@@ -51,10 +59,35 @@ class ServiceViewSet(viewsets.ModelViewSet):
         if version is None:
             raise ValidationError({"version": [_("Send the version you read; it is required for updates.")]})
         instance = serializer.instance
-        type(self).update_service(instance, actor=self.request.user, data=data, expected_version=version)
+        with transaction.atomic():
+            type(self).update_service(instance, actor=self.request.user, data=data, expected_version=version)
+            self.check_scope(instance, "change")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version",
+                OpenApiTypes.INT,
+                description="The version you read; a stale version gives 409.",
+            )
+        ]
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
         version = self.request.query_params.get("version")
-        if version is not None and not version.isdigit():
+        if version is not None and not (version.isascii() and version.isdigit()):
             raise ValidationError({"version": [_("The version must be a whole number.")]})
         type(self).delete_service(instance, actor=self.request.user, expected_version=version)
+
+    def check_scope(self, instance, action):
+        """A user acting through unit-scoped roles may not create or move a row outside their
+        units: the saved row must still lie in their scope (the transaction is rolled back)."""
+        user = self.request.user
+        if holds_globally(user, self.model, action):
+            return
+        if not self.model.objects.restrict(user, action).filter(pk=instance.pk).exists():
+            raise PermissionDenied(
+                _("%(object)s would lie outside the units you may change.") % {"object": instance}
+            )
