@@ -30,5 +30,5 @@ class SearchFilterSet(django_filters.FilterSet):
                 else "form-control form-control-sm"
             )
             if name == "q":
-                widget.attrs.setdefault("type", "search")
+                widget.input_type = "search"
             widget.attrs.setdefault("class", css)
