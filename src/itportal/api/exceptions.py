@@ -14,7 +14,10 @@ def exception_handler(exc, context):
         return Response({"version": exc.messages}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            detail = {
+                ("non_field_errors" if k == "__all__" else k): v
+                for k, v in exc.message_dict.items()
+            }
         else:
             detail = {"non_field_errors": exc.messages}
         exc = ValidationError(detail)

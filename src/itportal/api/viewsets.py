@@ -57,10 +57,14 @@ class ServiceViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         if version is None:
-            raise ValidationError({"version": [_("Send the version you read; it is required for updates.")]})
+            raise ValidationError(
+                {"version": [_("Send the version you read; it is required for updates.")]}
+            )
         instance = serializer.instance
         with transaction.atomic():
-            type(self).update_service(instance, actor=self.request.user, data=data, expected_version=version)
+            type(self).update_service(
+                instance, actor=self.request.user, data=data, expected_version=version
+            )
             self.check_scope(instance, "change")
 
     @extend_schema(

@@ -10,6 +10,10 @@ A rule is one of:
 """
 
 from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 from itportal.core.permissions import can
 from itportal.core.roles import Role, roles_of
@@ -63,10 +67,19 @@ def rule_of(callback):
 
 
 def with_rule(rule):
-    """Decorator for function views: declare their rule (the view enforces it via `enforce`)."""
+    """Decorator for function views: declare their rule and enforce it (anonymous → login,
+    others without the right → 403)."""
 
     def decorate(view):
-        view.access_rule = rule
-        return view
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not rule.allows(request.user):
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = rule
+        return guarded
 
     return decorate

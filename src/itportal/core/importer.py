@@ -65,6 +65,10 @@ class _Rollback(Exception):
     pass
 
 
+class OutOfScope(Exception):
+    """The row would create or change a record outside what the importing user may change."""
+
+
 def parse_bool(value):
     lowered = value.strip().lower()
     if lowered in TRUE_WORDS:
@@ -266,12 +270,23 @@ class Importer(ABC):
                 self.apply(instance, values)
                 if is_new:
                     self.create(instance, actor=actor)
-                    return RowResult(number, "created", str(instance))
-                self.update(instance, actor=actor)
-                action = "updated" if instance.version != before else "unchanged"
+                    action = "created"
+                else:
+                    self.update(instance, actor=actor)
+                    action = "updated" if instance.version != before else "unchanged"
+                if not self.within_scope(instance, actor):
+                    raise OutOfScope
                 return RowResult(number, action, str(instance))
+        except OutOfScope:
+            message = _("You may not change this row: it lies outside the units you act for.")
+            return RowResult(number, "rejected", raw.get(self.key, ""), [("", message)])
         except ValidationError as exc:
             return RowResult(number, "rejected", raw.get(self.key, ""), self._errors(exc))
+
+    def within_scope(self, instance, actor):
+        if actor is None or isinstance(actor, str):
+            return True  # commands and jobs act for the whole organisation
+        return self.model.objects.restrict(actor, "change").filter(pk=instance.pk).exists()
 
     def _errors(self, exc):
         by_field = {c.field: c.name for c in self.columns}

@@ -110,11 +110,11 @@ def update_object(obj, *, actor, data=None, expected_version=None):
     for name, value in (data or {}).items():
         setattr(obj, name, value)
     obj.version = seen
+    if stored.version != seen:
+        raise StaleObjectError(obj)
     obj.full_clean()
     after = snapshot(obj)
     old, new = _diff(before, after)
-    if stored.version != seen:
-        raise StaleObjectError(obj)
     if not new:
         return obj
     values = {

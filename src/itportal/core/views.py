@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -244,20 +245,19 @@ class ObjectEditView(ModelView):
         return self.render(form, obj)
 
     def save(self, form, obj):
+        """Write through the service; refuse (and roll back) a save that leaves the user's scope,
+        e.g. a coordinator moving a unit or person outside their units."""
         instance = form.instance
         actor = self.request.user
-        if obj.pk is None:
-            if not can(actor, self.model, "add"):
+        with transaction.atomic():
+            if obj.pk is None:
+                saved = type(self).create_service(instance, actor=actor)
+            else:
+                version = form.cleaned_data["_version"]
+                saved = type(self).update_service(instance, actor=actor, expected_version=version)
+            if not self.model.objects.restrict(actor, "change").filter(pk=saved.pk).exists():
                 raise PermissionDenied
-            self.check_scope(instance)
-            return type(self).create_service(instance, actor=actor)
-        self.check_scope(instance)
-        return type(self).update_service(
-            instance, actor=actor, expected_version=form.cleaned_data["_version"]
-        )
-
-    def check_scope(self, instance):
-        """Hook: refuse a save that moves the object outside the user's scope."""
+        return saved
 
 
 def _add_errors(form, exc):

@@ -9,7 +9,11 @@ ROOT = Path(__file__).resolve().parents[4]
 
 
 def run_manage(*args, env_extra):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("ITPORTAL_")}
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("ITPORTAL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environ.update(env_extra)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

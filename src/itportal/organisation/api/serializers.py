@@ -15,21 +15,53 @@ BASE = ("id", "url", "version", "created", "updated")
 class OrganisationSerializer(VersionedSerializer):
     class Meta:
         model = Organisation
-        fields = (*BASE, "name", "short_name", "kind", "org_number", "municipality_code", "owner", "inhabitants", "active")
+        fields = (
+            *BASE,
+            "name",
+            "short_name",
+            "kind",
+            "org_number",
+            "municipality_code",
+            "owner",
+            "inhabitants",
+            "active",
+        )
         read_only_fields = ("created", "updated")
 
 
 class OrgUnitSerializer(VersionedSerializer):
     class Meta:
         model = OrgUnit
-        fields = (*BASE, "organisation", "parent", "name", "kind", "cost_centre", "headcount", "manager", "active", "path", "depth")
+        fields = (
+            *BASE,
+            "organisation",
+            "parent",
+            "name",
+            "kind",
+            "cost_centre",
+            "headcount",
+            "manager",
+            "active",
+            "path",
+            "depth",
+        )
         read_only_fields = ("created", "updated", "path", "depth")
 
 
 class PersonSerializer(VersionedSerializer):
     class Meta:
         model = Person
-        fields = (*BASE, "first_name", "last_name", "email", "phone", "title", "unit", "active", "user")
+        fields = (
+            *BASE,
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "title",
+            "unit",
+            "active",
+            "user",
+        )
         read_only_fields = ("created", "updated", "user")
 
 

@@ -12,7 +12,6 @@ from itportal.organisation.models import (
 )
 
 
-
 class OrganisationViewSet(ServiceViewSet):
     model = Organisation
     serializer_class = serializers.OrganisationSerializer

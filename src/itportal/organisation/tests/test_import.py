@@ -186,3 +186,18 @@ def test_it_exports_in_the_import_layout_and_the_export_imports_back_unchanged(c
 @pytest.mark.django_db
 def test_it_refuses_the_import_page_to_employees(client_for, org):
     assert client_for("employee").get(PEOPLE_URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_rejects_rows_outside_a_coordinators_units(client_for, org):
+    school = org["school"]
+    number = org["organisation"].org_number
+    rows = [
+        ["organisation", "cost_centre", "name", "kind", "parent_cost_centre"],
+        [number, school.cost_centre, "Omdöpt skola", "administration", org["board"].cost_centre],
+    ]
+    response = client_for("coordinator").post(UNITS_URL, {"file": xlsx_file(rows)})
+    assert response.status_code == 422
+    assert "outside the units you act for" in response.content.decode()
+    school.refresh_from_db()
+    assert school.name == "Utbildningsförvaltningen"

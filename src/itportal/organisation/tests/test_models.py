@@ -77,3 +77,12 @@ def test_it_keeps_emails_lower_case_and_unique(org):
         record_create(clone, actor="test")
     assert "email" in exc.value.message_dict
     assert person.email == "x@kommun.test"
+
+
+@pytest.mark.django_db
+def test_it_refuses_moving_a_unit_with_children_to_another_organisation(org):
+    company = Organisation.objects.create(
+        name="Norrsjö Energi AB", kind="company", org_number="556036-0793"
+    )
+    with pytest.raises(ValidationError, match="cannot move to another organisation"):
+        orgunit_update(org["administration"], actor="test", data={"organisation": company})

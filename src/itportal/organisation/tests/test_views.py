@@ -183,3 +183,23 @@ def test_it_explains_why_a_unit_cannot_be_deleted(client_for, org):
     assert response.status_code == 409
     assert "cannot be deleted while" in response.content.decode()
     assert OrgUnit.objects.filter(pk=unit.pk).exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_coordinator_moving_a_unit_out_of_their_subtree(client_for, org):
+    unit = org["it_office"]
+    data = {
+        "organisation": org["organisation"].pk,
+        "parent": "",
+        "name": unit.name,
+        "kind": unit.kind,
+        "cost_centre": unit.cost_centre,
+        "headcount": "0",
+        "active": "on",
+        "_version": unit.version,
+    }
+    response = client_for("coordinator").post(f"/org/units/{unit.pk}/edit/", data)
+    assert response.status_code == 403
+    unit.refresh_from_db()
+    assert unit.parent == org["administration"]
+    assert not ObjectChange.objects.filter(object_id=str(unit.pk), action="update").exists()
