@@ -53,6 +53,12 @@ class Scenario:
     description: str = ""
     # Extra request headers, e.g. {"Accept": "application/json"}.
     headers: Mapping[str, str] = field(default_factory=dict)
+    # A callable giving why the scenario cannot run on this database ("" when it can), called
+    # after the database is ready; the runner then reports it as skipped instead of measuring.
+    skip_if: Callable[[], str] | None = None
+
+    def skip_reason(self):
+        return self.skip_if() if self.skip_if is not None else ""
 
     def resolve(self, picks):
         """(url, [(sql, params), …]) for this run."""
@@ -291,12 +297,392 @@ SCENARIOS: list[Scenario] = [
     ),
 ]
 
+
+# --- The system register (issue 3) ----------------------------------------------------------
+# Measured on the demo's register (registry/demo.py); skipped, with the reason, on a database
+# without systems (e.g. the runner's own test) or while a page's URL name does not resolve.
+
+
+def _registry_needs(url_name):
+    def reason():
+        from django.urls import NoReverseMatch, reverse
+
+        from itportal.registry.models import System
+
+        try:
+            reverse(url_name, args=[1] if url_name in _REGISTRY_DETAIL_URLS else [])
+        except NoReverseMatch:
+            return f"URL name {url_name} does not resolve (page not installed yet)"
+        if not System.objects.exists():
+            return "the database holds no systems (no registry demo data)"
+        return ""
+
+    return reason
+
+
+_REGISTRY_DETAIL_URLS = ("registry:system_detail", "registry:impact")
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate().isoformat()
+
+
+def most_connected_system():
+    """The system with the most integrations, in and out (ties: lowest id)."""
+    from collections import Counter
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from itportal.registry.models import Integration, System
+
+    degree = Counter()
+    for source, target in Integration.objects.order_by().values_list("source_id", "target_id"):
+        degree[source] += 1
+        degree[target] += 1
+    pk = min(degree, key=lambda k: (-degree[k], k))
+    system = System.objects.select_related("owning_unit").get(pk=pk)
+    ancestors = [int(p) for p in system.owning_unit.path.strip("/").split("/") if p]
+    content_type = ContentType.objects.get_for_model(System, for_concrete_model=False)
+    return {"pk": pk, "ancestors": ancestors, "content_type": content_type.pk}
+
+
+SYSTEM_LIST_COUNT = "SELECT COUNT(*) FROM registry_system WHERE lifecycle = 'operation'"
+SYSTEM_LIST_ROWS = """
+SELECT s.id, s.name, s.lifecycle, s.scope, s.operating_form, s.product, s.hosting_country,
+       s.self_developed, s.last_reviewed, s.cost_licence, s.cost_operation, s.cost_support,
+       u.id, u.name, v.id, v.name
+FROM registry_system s
+JOIN organisation_orgunit u ON u.id = s.owning_unit_id
+LEFT JOIN organisation_vendor v ON v.id = s.vendor_id
+WHERE s.lifecycle = 'operation'
+ORDER BY s.name
+LIMIT 50
+"""
+
+SYSTEM_DETAIL = """
+SELECT s.*, u.name, u.path, v.name, b.name
+FROM registry_system s
+JOIN organisation_orgunit u ON u.id = s.owning_unit_id
+LEFT JOIN organisation_vendor v ON v.id = s.vendor_id
+LEFT JOIN organisation_body b ON b.id = s.product_board_id
+WHERE s.id = %s
+"""
+SYSTEM_ROLES = """
+SELECT r.id, r.start, r."end", rt.code, rt.name, p.id, p.first_name, p.last_name, p.active,
+       c.id, c.name, c.email, cv.name, a.id, a.first_name, a.last_name
+FROM registry_systemrole r
+JOIN registry_roletype rt ON rt.id = r.role_type_id
+LEFT JOIN organisation_person p ON p.id = r.person_id
+LEFT JOIN organisation_vendorcontact c ON c.id = r.vendor_contact_id
+LEFT JOIN organisation_vendor cv ON cv.id = c.vendor_id
+LEFT JOIN organisation_person a ON a.id = r.appointed_by_id
+WHERE r.system_id = %s
+ORDER BY rt.sort_order, r.start
+"""
+SYSTEM_USAGES = """
+SELECT su.id, su.users, u.id, u.name, u.path
+FROM registry_systemusage su
+JOIN organisation_orgunit u ON u.id = su.unit_id
+WHERE su.system_id = %s
+ORDER BY u.name
+"""
+SYSTEM_LINKS = (
+    "SELECT id, title, url, is_document FROM registry_systemlink WHERE system_id = %s "
+    "ORDER BY title"
+)
+SYSTEM_INFORMATION = """
+SELECT ia.id, ia.name, ia.confidentiality, ia.integrity, ia.availability, ia.traceability,
+       ia.personal_data, ia.sensitive_categories, ia.processing_record, ia.retention,
+       ia.classified_on, b.id, b.name, p.id, p.first_name, p.last_name
+FROM registry_informationasset ia
+LEFT JOIN organisation_orgunit b ON b.id = ia.controller_board_id
+LEFT JOIN organisation_person p ON p.id = ia.classified_by_id
+WHERE ia.system_id = %s
+ORDER BY ia.name
+"""
+SYSTEM_INTEGRATIONS = """
+SELECT i.id, i.information, i.technology, i.frequency, i.status, s.id, s.name, t.id, t.name
+FROM registry_integration i
+JOIN registry_system s ON s.id = i.source_id
+JOIN registry_system t ON t.id = i.target_id
+WHERE i.source_id = %s OR i.target_id = %s
+ORDER BY s.name, t.name
+"""
+SYSTEM_CONTRACTS = """
+SELECT c.id, c.number, c.title, c.start, c."end", c.notice_months, c.annual_value, v.id, v.name
+FROM registry_contract c
+JOIN registry_contract_systems cs ON cs.contract_id = c.id
+JOIN organisation_vendor v ON v.id = c.vendor_id
+WHERE cs.system_id = %s
+ORDER BY c."end", c.number
+"""
+SYSTEM_LICENCES = """
+SELECT id, product, metric, entitlements, annual_cost, group_wide, valid_until
+FROM registry_licence WHERE system_id = %s ORDER BY product
+"""
+SYSTEM_CAPABILITIES = """
+SELECT c.id, c.name FROM registry_capability c
+JOIN registry_system_capabilities sc ON sc.capability_id = c.id
+WHERE sc.system_id = %s ORDER BY c.name
+"""
+SYSTEM_TAGS = """
+SELECT t.id, t.name FROM registry_tag t
+JOIN registry_system_tags st ON st.tag_id = t.id
+WHERE st.system_id = %s ORDER BY t.name
+"""
+# The findings need, beyond the rows above, the managers of the units above the owning unit.
+UNIT_MANAGERS = """
+SELECT u.id, u.path, u.manager_id, m.active
+FROM organisation_orgunit u
+LEFT JOIN organisation_person m ON m.id = u.manager_id
+WHERE u.id IN ({ids})
+"""
+
+# Impact analysis: every system downstream along active integrations (a recursive query;
+# UNION drops repeats, so cycles end), the integrations among them, the units using them and the
+# holders of their active roles.
+REACH = """
+WITH RECURSIVE reach(id) AS (
+    SELECT id FROM registry_system WHERE id = %s
+    UNION
+    SELECT i.target_id FROM registry_integration i JOIN reach r ON i.source_id = r.id
+    WHERE i.status = 'active'
+)
+"""
+IMPACT_SYSTEMS = (
+    REACH + "SELECT s.id, s.name, s.lifecycle FROM registry_system s JOIN reach ON reach.id = s.id"
+)
+# The reached set is closed under the active integrations leaving it, so those are exactly the
+# integrations among the reached systems.
+IMPACT_EDGES = (
+    REACH
+    + """
+SELECT i.id, i.source_id, i.target_id, i.technology, i.information
+FROM registry_integration i
+JOIN reach r ON r.id = i.source_id
+WHERE i.status = 'active'
+"""
+)
+IMPACT_UNITS = (
+    REACH
+    + """
+SELECT su.system_id, su.users, u.id, u.name, u.path, u.headcount
+FROM registry_systemusage su
+JOIN organisation_orgunit u ON u.id = su.unit_id
+WHERE su.system_id IN (SELECT id FROM reach)
+"""
+)
+IMPACT_ROLES = (
+    REACH
+    + """
+SELECT r.system_id, rt.name, p.id, p.first_name, p.last_name, p.email, c.id, c.name, c.email
+FROM registry_systemrole r
+JOIN registry_roletype rt ON rt.id = r.role_type_id
+LEFT JOIN organisation_person p ON p.id = r.person_id
+LEFT JOIN organisation_vendorcontact c ON c.id = r.vendor_contact_id
+WHERE r.system_id IN (SELECT id FROM reach)
+  AND (r.start IS NULL OR r.start <= %s) AND (r."end" IS NULL OR r."end" >= %s)
+"""
+)
+
+# The compliance page: what the eight rules read for the whole register, and the trend.
+COMPLIANCE_SYSTEMS = """
+SELECT s.id, s.name, s.lifecycle, s.in_operation_since, s.planned_retirement, s.retired_on,
+       s.operating_form, s.hosting_country, s.owning_unit_id, s.last_reviewed, u.path
+FROM registry_system s
+JOIN organisation_orgunit u ON u.id = s.owning_unit_id
+ORDER BY s.name
+"""
+COMPLIANCE_UNITS = """
+SELECT u.id, u.name, u.path, u.depth, u.manager_id, m.active
+FROM organisation_orgunit u
+LEFT JOIN organisation_person m ON m.id = u.manager_id
+"""
+COMPLIANCE_ACTIVE_ROLES = """
+SELECT r.system_id, rt.code, r.person_id, p.active
+FROM registry_systemrole r
+JOIN registry_roletype rt ON rt.id = r.role_type_id
+LEFT JOIN organisation_person p ON p.id = r.person_id
+WHERE (r.start IS NULL OR r.start <= %s) AND (r."end" IS NULL OR r."end" >= %s)
+"""
+COMPLIANCE_LEAVERS = """
+SELECT r.system_id, p.first_name, p.last_name, rt.name
+FROM registry_systemrole r
+JOIN organisation_person p ON p.id = r.person_id
+JOIN registry_roletype rt ON rt.id = r.role_type_id
+JOIN registry_system s ON s.id = r.system_id
+WHERE NOT p.active AND (r."end" IS NULL OR r."end" >= %s) AND s.lifecycle <> 'retired'
+"""
+COMPLIANCE_PERSONAL_DATA = """
+SELECT ia.system_id, ia.name, ia.controller_board_id, ia.processing_record
+FROM registry_informationasset ia
+JOIN registry_system s ON s.id = ia.system_id
+WHERE ia.personal_data AND (ia.controller_board_id IS NULL OR ia.processing_record = '')
+  AND s.lifecycle <> 'retired'
+"""
+COMPLIANCE_RETIRED_INTEGRATIONS = """
+SELECT i.source_id, i.target_id
+FROM registry_integration i
+WHERE i.status <> 'retired'
+  AND (i.source_id IN (SELECT id FROM registry_system WHERE lifecycle = 'retired')
+       OR i.target_id IN (SELECT id FROM registry_system WHERE lifecycle = 'retired'))
+"""
+COMPLIANCE_RETIRED_ROLES = """
+SELECT r.system_id FROM registry_systemrole r
+JOIN registry_system s ON s.id = r.system_id
+WHERE s.lifecycle = 'retired' AND (r."end" IS NULL OR r."end" > %s)
+"""
+COMPLIANCE_RETIRED_LICENCES = """
+SELECT l.system_id FROM registry_licence l
+JOIN registry_system s ON s.id = l.system_id
+WHERE s.lifecycle = 'retired' AND (l.valid_until IS NULL OR l.valid_until >= %s)
+"""
+COMPLIANCE_TREND = """
+SELECT date, rule, count FROM registry_compliancesnapshot
+WHERE administration_id IS NULL AND date >= (
+    SELECT MIN(d) FROM (
+        SELECT DISTINCT date AS d FROM registry_compliancesnapshot
+        WHERE administration_id IS NULL ORDER BY d DESC LIMIT 90
+    ) recent
+)
+ORDER BY date
+"""
+
+# The ArchiMate export: the whole register in six reads.
+ARCHIMATE_SYSTEMS = """
+SELECT s.id, s.name, s.description, s.owning_unit_id, v.name, s.aliases, s.purpose,
+       s.vendor_id, s.product, s.product_version, s.lifecycle, s.in_operation_since,
+       s.planned_retirement, s.retired_on, s.scope, s.scope_reason, s.technical_platform,
+       s.operating_form, s.hosting_country, s.hosting_region, s.self_developed, s.cost_licence,
+       s.cost_operation, s.cost_support, s.last_reviewed
+FROM registry_system s
+LEFT JOIN organisation_vendor v ON v.id = s.vendor_id
+ORDER BY s.id
+"""
+ARCHIMATE_CAPABILITIES = (
+    "SELECT id, name, description, parent_id FROM registry_capability ORDER BY id"
+)
+ARCHIMATE_REALIZATIONS = (
+    "SELECT system_id, capability_id FROM registry_system_capabilities "
+    "ORDER BY system_id, capability_id"
+)
+ARCHIMATE_USAGES = "SELECT id, system_id, unit_id, users FROM registry_systemusage ORDER BY id"
+ARCHIMATE_FLOWS = """
+SELECT id, source_id, target_id, information, description, technology, frequency, status
+FROM registry_integration ORDER BY id
+"""
+ARCHIMATE_UNITS = """
+SELECT u.id, u.name, u.cost_centre, o.name
+FROM organisation_orgunit u
+JOIN organisation_organisation o ON o.id = u.organisation_id
+WHERE u.id IN (
+    SELECT owning_unit_id FROM registry_system UNION SELECT unit_id FROM registry_systemusage
+)
+ORDER BY u.id
+"""
+
+
+def _system_detail_sql(picks):
+    system = picks(most_connected_system)
+    pk = system["pk"]
+    return [
+        (SYSTEM_DETAIL, [pk]),
+        (SYSTEM_ROLES, [pk]),
+        (SYSTEM_USAGES, [pk]),
+        (SYSTEM_LINKS, [pk]),
+        (SYSTEM_INFORMATION, [pk]),
+        (SYSTEM_INTEGRATIONS, [pk, pk]),
+        (SYSTEM_CONTRACTS, [pk]),
+        (SYSTEM_LICENCES, [pk]),
+        (SYSTEM_CAPABILITIES, [pk]),
+        (SYSTEM_TAGS, [pk]),
+        (UNIT_MANAGERS.format(ids=_placeholders(system["ancestors"])), system["ancestors"]),
+        (HISTORY, [system["content_type"], str(pk)]),
+    ]
+
+
+def _impact_sql(picks):
+    pk, today = picks(most_connected_system)["pk"], _today()
+    return [
+        (IMPACT_SYSTEMS, [pk]),
+        (IMPACT_EDGES, [pk]),
+        (IMPACT_UNITS, [pk]),
+        (IMPACT_ROLES, [pk, today, today]),
+    ]
+
+
+def _compliance_sql(picks):
+    today = _today()
+    return [
+        COMPLIANCE_SYSTEMS,
+        COMPLIANCE_UNITS,
+        (COMPLIANCE_ACTIVE_ROLES, [today, today]),
+        (COMPLIANCE_LEAVERS, [today]),
+        COMPLIANCE_PERSONAL_DATA,
+        COMPLIANCE_RETIRED_INTEGRATIONS,
+        (COMPLIANCE_RETIRED_ROLES, [today]),
+        (COMPLIANCE_RETIRED_LICENCES, [today]),
+        COMPLIANCE_TREND,
+    ]
+
+
+REGISTRY_SCENARIOS: list[Scenario] = [
+    Scenario(
+        "registry-system-list",
+        lambda picks: _url("registry:system_list", query="lifecycle=operation"),
+        [SYSTEM_LIST_COUNT, SYSTEM_LIST_ROWS],
+        "System list filtered on the operation phase, first page (50 rows by name) with owning "
+        "unit and vendor.",
+        skip_if=_registry_needs("registry:system_list"),
+    ),
+    Scenario(
+        "registry-system-detail",
+        lambda picks: _url("registry:system_detail", picks(most_connected_system)["pk"]),
+        _system_detail_sql,
+        "The most-connected system: fields, roles, usages, links, information, integrations, "
+        "contracts, licences, capabilities, tags, findings, history.",
+        skip_if=_registry_needs("registry:system_detail"),
+    ),
+    Scenario(
+        "registry-impact",
+        lambda picks: _url("registry:impact", picks(most_connected_system)["pk"]),
+        _impact_sql,
+        "Impact analysis of the most-connected system: every system downstream, the "
+        "integrations among them, the units using them and their role holders.",
+        skip_if=_registry_needs("registry:impact"),
+    ),
+    Scenario(
+        "registry-compliance",
+        lambda picks: _url("registry:compliance"),
+        _compliance_sql,
+        "Compliance page for the whole group: the eight rules over the register and the trend.",
+        skip_if=_registry_needs("registry:compliance"),
+    ),
+    Scenario(
+        "registry-archimate-export",
+        lambda picks: _url("registry:archimate_export"),
+        [
+            ARCHIMATE_SYSTEMS,
+            ARCHIMATE_CAPABILITIES,
+            ARCHIMATE_REALIZATIONS,
+            ARCHIMATE_USAGES,
+            ARCHIMATE_FLOWS,
+            ARCHIMATE_UNITS,
+        ],
+        "ArchiMate exchange file of the whole register (systems, capabilities, units, "
+        "realisations, serving and flow relationships).",
+        skip_if=_registry_needs("registry:archimate_export"),
+    ),
+]
+
 # Modules that append their own scenarios to SCENARIOS when imported (e.g. "benchmarks.assets").
 EXTRA_MODULES: list[str] = []
 
 
 def all_scenarios():
-    """SCENARIOS after importing every module in EXTRA_MODULES."""
+    """SCENARIOS after importing every module in EXTRA_MODULES, then the register's."""
     for module in EXTRA_MODULES:
         import_module(module)
-    return list(SCENARIOS)
+    return [*SCENARIOS, *REGISTRY_SCENARIOS]

@@ -20,6 +20,9 @@ def org(db):
         PersonFactory,
         VendorFactory,
     )
+    from itportal.registry.testing import ensure_role_types
+
+    ensure_role_types()  # reference data a transactional test may have flushed
 
     municipality = OrganisationFactory(name="Norrsjö kommun")
     board = OrgUnitFactory(organisation=municipality, name="Kommunstyrelsen", kind="board")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "itportal.core",
     "itportal.organisation",
+    "itportal.registry",
     "itportal.api",
     "itportal.demo",
 ]
@@ -158,6 +159,11 @@ EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.get_str("EMAIL_FROM", "it-portalen@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# System register: a system unreviewed for longer than this is a finding.
+REVIEW_MAX_MONTHS = env.get_int("REVIEW_MAX_MONTHS", 12, minimum=1)
+# Contracts whose notice date falls within this many days are flagged for renewal.
+RENEWAL_WARNING_DAYS = env.get_int("RENEWAL_WARNING_DAYS", 90, minimum=1)
+
 PORTAL_NAME = env.get_str("PORTAL_NAME", "IT-portalen")
 PORTAL_OWNER = env.get_str("PORTAL_OWNER", "Kommunkoncernen")
 PORTAL_COLOUR = env.get_str("PORTAL_COLOUR", "#0b4f6c")
@@ -198,6 +204,7 @@ SPECTACULAR_SETTINGS = {
     # The schema and docs follow the API's own rule (logged-in users), not AllowAny.
     "SERVE_PERMISSIONS": ["itportal.api.permissions.RestrictedPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"KlassaLevelEnum": "itportal.registry.choices.KlassaLevel"},
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.language, name="set_language"),
     path("health/", core_views.health, name="health"),
     path("org/", include("itportal.organisation.urls")),
+    path("registry/", include("itportal.registry.urls")),
     path("core/", include("itportal.core.urls")),
     path("api/", include("itportal.api.urls")),
     path("admin/", admin.site.urls),

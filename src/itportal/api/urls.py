@@ -5,6 +5,8 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from itportal.core.access import LoggedIn, Public
 from itportal.organisation.api import views as org
+from itportal.registry.api import views as reg
+from itportal.registry.api_impact import ImpactAPIView
 
 
 class SchemaView(SpectacularAPIView):
@@ -39,10 +41,22 @@ router.register("vendors", org.VendorViewSet, basename="vendor")
 router.register("vendor-contacts", org.VendorContactViewSet, basename="vendorcontact")
 router.register("bodies", org.BodyViewSet, basename="body")
 router.register("memberships", org.BodyMembershipViewSet, basename="bodymembership")
+router.register("systems", reg.SystemViewSet, basename="system")
+router.register("system-roles", reg.SystemRoleViewSet, basename="systemrole")
+router.register("system-usages", reg.SystemUsageViewSet, basename="systemusage")
+router.register("system-links", reg.SystemLinkViewSet, basename="systemlink")
+router.register("role-types", reg.RoleTypeViewSet, basename="roletype")
+router.register("integrations", reg.IntegrationViewSet, basename="integration")
+router.register("information-assets", reg.InformationAssetViewSet, basename="informationasset")
+router.register("capabilities", reg.CapabilityViewSet, basename="capability")
+router.register("tags", reg.TagViewSet, basename="tag")
+router.register("contracts", reg.ContractViewSet, basename="contract")
+router.register("licences", reg.LicenceViewSet, basename="licence")
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("systems/<int:pk>/impact/", ImpactAPIView.as_view(), name="system-impact"),
     *router.urls,
 ]

@@ -44,12 +44,19 @@ class ServiceViewSet(viewsets.ModelViewSet):
             queryset = queryset.select_related(*self.select_related)
         return queryset.order_by(*self.model._meta.ordering, "pk")
 
+    def split_m2m(self, data):
+        """Many-to-many values go to the service separately (they need a saved row)."""
+        names = {f.name for f in self.model._meta.many_to_many}
+        m2m = {name: data.pop(name) for name in list(data) if name in names}
+        return {"m2m": m2m} if m2m else {}
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
+        extra = self.split_m2m(data)
         instance = self.model(**data)
         with transaction.atomic():
-            type(self).create_service(instance, actor=self.request.user)
+            type(self).create_service(instance, actor=self.request.user, **extra)
             self.check_scope(instance, "add")
         serializer.instance = instance
 
@@ -61,9 +68,10 @@ class ServiceViewSet(viewsets.ModelViewSet):
                 {"version": [_("Send the version you read; it is required for updates.")]}
             )
         instance = serializer.instance
+        extra = self.split_m2m(data)
         with transaction.atomic():
             type(self).update_service(
-                instance, actor=self.request.user, data=data, expected_version=version
+                instance, actor=self.request.user, data=data, expected_version=version, **extra
             )
             self.check_scope(instance, "change")
 

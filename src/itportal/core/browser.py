@@ -1,23 +1,15 @@
 """Reusable pytest fixtures and helpers for browser tests (Playwright + Chromium + axe-core).
 
-Use them from an app's tests/conftest.py (pytest finds fixtures by name):
-
-    from itportal.core.browser import (  # noqa: F401
-        browser, browser_context, log_in, new_page, page,
-    )
-
-mark the tests `@pytest.mark.browser` and `@pytest.mark.django_db(transaction=True)` (so the
-live server thread sees the rows the test creates), and call `axe_check(page)` on every page
+pytest loads this module as a plugin (`-p itportal.core.browser` in pyproject.toml), so the
+fixtures are defined once for the whole run (one session-wide Chromium). Mark the tests
+`@pytest.mark.browser` and `@pytest.mark.django_db(transaction=True)` (so the live server
+thread sees the rows the test creates), and call `axe_check(page)` on every page
 a test visits. The system Chromium is used; Playwright's own browser download is never needed.
 """
 
 import os
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
-# every ORM call made from it (fixtures, assertions) as "unsafe in an async context".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,9 +27,16 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for the whole test session."""
+    """One headless Chromium for the whole test session.
+
+    Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse
+    every ORM call made from it (fixtures, assertions) as "unsafe in an async context", so that
+    check is lifted while the browser runs, and only then.
+    """
     from playwright.sync_api import sync_playwright
 
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -46,6 +45,10 @@ def browser():
             yield chromium
         finally:
             chromium.close()
+            if previous is None:
+                os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+            else:
+                os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -1,35 +1,76 @@
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from itportal.core.roles import is_it_admin
 
+# Sections of the main menu; the current section's pages show as a second row.
 MENU = (
-    ("organisation:tree", _("Organisation")),
-    ("organisation:orgunit_list", _("Units")),
-    ("organisation:person_list", _("People")),
-    ("organisation:vendor_list", _("Vendors")),
-    ("organisation:body_list", _("Bodies")),
-    ("organisation:organisation_list", _("Organisations")),
+    (
+        _("Organisation"),
+        (
+            ("organisation:tree", _("Tree")),
+            ("organisation:orgunit_list", _("Units")),
+            ("organisation:person_list", _("People")),
+            ("organisation:vendor_list", _("Vendors")),
+            ("organisation:body_list", _("Bodies")),
+            ("organisation:organisation_list", _("Organisations")),
+        ),
+    ),
+    (
+        _("System register"),
+        (
+            ("registry:system_list", _("Systems")),
+            ("registry:integration_list", _("Integrations")),
+            ("registry:compliance", _("Compliance")),
+            ("registry:capability_list", _("Capabilities")),
+            ("registry:capability_overlap", _("Overlap")),
+            ("registry:contract_list", _("Contracts")),
+            ("registry:licence_list", _("Licences")),
+            ("registry:licence_coordination", _("Licence coordination")),
+        ),
+    ),
 )
 
 
-def portal(request):
-    menu = []
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        items = list(MENU)
-        if is_it_admin(user):
-            items.append(("core:change_list", _("Change log")))
-        items.append(("api-docs", _("API")))
-        for name, label in items:
+def _items(entries, path):
+    items = []
+    for name, label in entries:
+        try:
             url = reverse(name)
-            menu.append({"url": url, "label": label, "current": request.path.startswith(url)})
+        except NoReverseMatch:
+            continue
+        items.append({"url": url, "label": label, "current": False})
+    matching = [i for i in items if path.startswith(i["url"])]
+    if matching:  # the most specific page is the current one
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
+    return items
+
+
+def portal(request):
+    menu, submenu = [], []
+    user = getattr(request, "user", None)
+    path = getattr(request, "path", "")
+    if user is not None and user.is_authenticated:
+        for label, entries in MENU:
+            items = _items(entries, path)
+            if not items:
+                continue
+            prefix = "/" + items[0]["url"].strip("/").split("/")[0] + "/"
+            current = path.startswith(prefix)
+            menu.append({"url": items[0]["url"], "label": label, "current": current})
+            if current:
+                submenu = items
+        extra = [("api-docs", _("API"))]
+        if is_it_admin(user):
+            extra.insert(0, ("core:change_list", _("Change log")))
+        menu.extend(_items(extra, path))
     return {
         "portal": {
             "name": settings.PORTAL_NAME,
             "owner": settings.PORTAL_OWNER,
             "colour": settings.PORTAL_COLOUR,
             "menu": menu,
+            "submenu": submenu,
         }
     }

@@ -56,6 +56,7 @@ class ImportView(ModelView):
     action = "import"
     importer = None
     template_name = "core/import.html"
+    related_imports = ()  # (url name, label) of sibling import pages
 
     def render(self, form, result=None, token="", error=None, status=200):
         context = self.base_context(
@@ -66,6 +67,7 @@ class ImportView(ModelView):
             token=token,
             file_error=error,
             import_url=reverse(self.url_name("import")),
+            related_imports=[(reverse(name), label) for name, label in self.related_imports],
         )
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

@@ -35,12 +35,24 @@ class Column:
     parse: object = None  # callable(str) -> value, raising ValidationError
 
 
+ACTION_LABELS = {
+    "created": gettext_lazy("created"),
+    "updated": gettext_lazy("updated"),
+    "unchanged": gettext_lazy("unchanged"),
+    "rejected": gettext_lazy("rejected"),
+}
+
+
 @dataclass
 class RowResult:
     number: int
     action: str  # created, updated, unchanged, rejected
     object: str = ""
     errors: list = field(default_factory=list)  # [(column, message)]
+
+    @property
+    def action_label(self):
+        return ACTION_LABELS[self.action]
 
 
 @dataclass

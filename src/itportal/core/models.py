@@ -88,6 +88,12 @@ class ObjectChange(models.Model):
         raise PermissionDenied("The change log is append-only.")
 
     @property
+    def source_display(self):
+        from itportal.core.display import source_label
+
+        return source_label(self.source)
+
+    @property
     def changed_fields(self):
         keys = list(dict.fromkeys([*self.before.keys(), *self.after.keys()]))
         return [(k, self.before.get(k), self.after.get(k)) for k in keys]

@@ -1,5 +1,37 @@
 import django_tables2 as tables
+from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django_tables2.columns.base import library
+
+from itportal.core.display import number
+
+
+@library.register
+class NumberColumn(tables.Column):
+    """Whole numbers and amounts, grouped and with the local decimal mark ('1 257 000,00'),
+    right-aligned. Registered with django-tables2 so every numeric model field gets it."""
+
+    def __init__(self, *args, decimals=0, **kwargs):
+        self.decimals = decimals
+        attrs = kwargs.pop("attrs", {}) or {}
+        attrs.setdefault("td", {"class": "text-end"})
+        attrs.setdefault("th", {"class": "text-end"})
+        super().__init__(*args, attrs=attrs, **kwargs)
+
+    def render(self, value):
+        return number(value, self.decimals)
+
+    def value(self, value):
+        return value  # exports keep the plain number
+
+    @classmethod
+    def from_field(cls, field, **kwargs):
+        if isinstance(field, models.DecimalField):
+            return cls(decimals=field.decimal_places, **kwargs)
+        if isinstance(field, models.IntegerField) and not field.choices and not field.primary_key:
+            return cls(**kwargs)
+        return None
 
 
 class PortalTable(tables.Table):
@@ -14,7 +46,17 @@ class PortalTable(tables.Table):
 
     @classmethod
     def choosable_columns(cls):
-        return [(name, col.verbose_name or name) for name, col in cls.base_columns.items()]
+        model = getattr(cls._meta, "model", None)
+        columns = []
+        for name, column in cls.base_columns.items():
+            label = column.verbose_name
+            if label is None and model is not None:
+                try:
+                    label = model._meta.get_field(name).verbose_name
+                except Exception:
+                    label = name
+            columns.append((name, capfirst(label or name)))
+        return columns
 
     @classmethod
     def initial_columns(cls):

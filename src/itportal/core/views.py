@@ -18,6 +18,7 @@ from django_tables2 import RequestConfig
 from django_tables2.export import TableExport
 
 from itportal.core.access import ModelAction
+from itportal.core.display import describe_changes, display_value
 from itportal.core.models import ObjectChange
 from itportal.core.permissions import can
 
@@ -151,15 +152,8 @@ def history_for(obj, limit=50):
 
 
 def labelled_changes(change, model):
-    """[(label, before, after)] for a change row, with the fields' verbose names."""
-    rows = []
-    for name, before, after in change.changed_fields:
-        try:
-            label = model._meta.get_field(name).verbose_name
-        except Exception:
-            label = name
-        rows.append((label, before, after))
-    return rows
+    """[(label, before, after)] for one change row, with readable values."""
+    return describe_changes([change], model)[0][1]
 
 
 class ObjectDetailView(ModelView):
@@ -181,15 +175,13 @@ class ObjectDetailView(ModelView):
         for name in self.detail_fields:
             field = self.opts.get_field(name)
             value = getattr(obj, name)
-            if field.choices:
-                value = getattr(obj, f"get_{name}_display")()
-            rows.append((field.verbose_name, value))
+            rows.append((field.verbose_name, display_value(field, value)))
         return rows
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
         user = request.user
-        changes = [(c, labelled_changes(c, self.model)) for c in history_for(obj)]
+        changes = describe_changes(list(history_for(obj)), self.model)
         context = self.base_context(
             object=obj,
             field_rows=self.field_rows(obj),
@@ -249,12 +241,17 @@ class ObjectEditView(ModelView):
         e.g. a coordinator moving a unit or person outside their units."""
         instance = form.instance
         actor = self.request.user
+        extra = {}
+        if getattr(form, "m2m_fields", None):
+            extra["m2m"] = {name: form.cleaned_data[name] for name in form.m2m_fields}
         with transaction.atomic():
             if obj.pk is None:
-                saved = type(self).create_service(instance, actor=actor)
+                saved = type(self).create_service(instance, actor=actor, **extra)
             else:
                 version = form.cleaned_data["_version"]
-                saved = type(self).update_service(instance, actor=actor, expected_version=version)
+                saved = type(self).update_service(
+                    instance, actor=actor, expected_version=version, **extra
+                )
             if not self.model.objects.restrict(actor, "change").filter(pk=saved.pk).exists():
                 raise PermissionDenied
         return saved

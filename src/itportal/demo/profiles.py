@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 # Run in this order; a later app appends its step after the ones it builds on.
 STEPS = [
     "itportal.organisation.demo.build",
+    "itportal.registry.demo.build",
 ]
 
 # The password of every demo login, printed by the command.
@@ -83,6 +84,29 @@ PROFILES = {
                 "units_without_manager": 4,
                 "inactive_people": 25,
             },
+            "registry": {
+                "systems": 350,
+                "integrations": 900,
+                # Share of the integrations that touch the hubs (e-services, finance, …).
+                "hub_share": 0.3,
+                # Products bought separately by several units (licence coordination).
+                "separate_products": 8,
+                # Planted gaps: systems per kind (see registry/demo.py).
+                "gaps": {
+                    "no_owner": 4,
+                    "no_manager": 5,
+                    "inactive_holder": 5,
+                    "vendor_operations": 4,
+                    "stale_review": 12,
+                    "personal_data_no_controller": 3,
+                    "personal_data_no_record": 4,
+                    "saas_outside_eea": 3,
+                    "retired_integration": 2,
+                    "retired_role": 2,
+                    "retired_licence": 2,
+                    "lifecycle_dates": 3,
+                },
+            },
         },
     ),
     "large": Profile(
@@ -134,6 +158,26 @@ PROFILES = {
                 "vendors_without_contacts": 5,
                 "units_without_manager": 15,
                 "inactive_people": 150,
+            },
+            "registry": {
+                "systems": 2_000,
+                "integrations": 10_000,
+                "hub_share": 0.3,
+                "separate_products": 20,
+                "gaps": {
+                    "no_owner": 15,
+                    "no_manager": 20,
+                    "inactive_holder": 25,
+                    "vendor_operations": 15,
+                    "stale_review": 60,
+                    "personal_data_no_controller": 12,
+                    "personal_data_no_record": 18,
+                    "saas_outside_eea": 10,
+                    "retired_integration": 6,
+                    "retired_role": 6,
+                    "retired_licence": 6,
+                    "lifecycle_dates": 10,
+                },
             },
         },
     ),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -10,7 +11,7 @@ class OrganisationKind(models.TextChoices):
 
 class UnitKind(models.TextChoices):
     BOARD = "board", _("Board")
-    ADMINISTRATION = "administration", _("Administration")
+    ADMINISTRATION = "administration", pgettext_lazy("kind of org unit", "Administration")
     OFFICE = "office", _("Office")
     DEPARTMENT = "department", _("Department")
     UNIT = "unit", _("Unit")

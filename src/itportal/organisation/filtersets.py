@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -35,6 +36,11 @@ class OrgUnitFilterSet(SearchFilterSet):
         return queryset.filter(path__startswith=value.path)
 
 
+class UnitIdInput(forms.NumberInput):
+    """The unit filter takes an id (from links on the unit pages): a select of every unit
+    would be long; the filter still validates that the unit exists."""
+
+
 class PersonFilterSet(SearchFilterSet):
     search_fields = ("first_name", "last_name", "email", "title")
     within = django_filters.ModelChoiceFilter(
@@ -42,7 +48,9 @@ class PersonFilterSet(SearchFilterSet):
         label=_("Within unit"),
         method="filter_within",
     )
-    unit = django_filters.NumberFilter(field_name="unit", label=_("Unit (id)"))
+    unit = django_filters.ModelChoiceFilter(
+        queryset=OrgUnit.objects.all(), field_name="unit", label=_("Unit"), widget=UnitIdInput
+    )
 
     class Meta:
         model = Person

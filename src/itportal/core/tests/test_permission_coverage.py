@@ -97,6 +97,60 @@ EXPECTED = {
     "organisation:bodymembership_add": PAGE_STAFF_WRITE,
     "organisation:bodymembership_edit": PAGE_STAFF_WRITE,
     "organisation:bodymembership_delete": PAGE_ADMIN,
+    # System register: read by everybody logged in; IT staff keep it (role holders of a system
+    # edit their own systems: registry/tests/test_permissions.py); deleting: IT administrators
+    "registry:system_list": PAGE_READ,
+    "registry:system_detail": PAGE_READ,
+    "registry:system_add": PAGE_STAFF_WRITE,
+    "registry:system_import": PAGE_STAFF_WRITE,
+    "registry:systemrole_import": PAGE_STAFF_WRITE,
+    "registry:integration_import": PAGE_STAFF_WRITE,
+    "registry:system_edit": PAGE_STAFF_WRITE,
+    "registry:system_delete": PAGE_ADMIN,
+    "registry:systemrole_add": PAGE_STAFF_WRITE,
+    "registry:systemrole_edit": PAGE_STAFF_WRITE,
+    "registry:systemrole_delete": PAGE_ADMIN,
+    "registry:systemusage_add": PAGE_STAFF_WRITE,
+    "registry:systemusage_edit": PAGE_STAFF_WRITE,
+    "registry:systemusage_delete": PAGE_ADMIN,
+    "registry:systemlink_add": PAGE_STAFF_WRITE,
+    "registry:systemlink_edit": PAGE_STAFF_WRITE,
+    "registry:systemlink_delete": PAGE_ADMIN,
+    "registry:informationasset_add": PAGE_STAFF_WRITE,
+    "registry:informationasset_edit": PAGE_STAFF_WRITE,
+    "registry:informationasset_delete": PAGE_ADMIN,
+    "registry:integration_list": PAGE_READ,
+    "registry:integration_detail": PAGE_READ,
+    "registry:integration_add": PAGE_STAFF_WRITE,
+    "registry:integration_edit": PAGE_STAFF_WRITE,
+    "registry:integration_delete": PAGE_ADMIN,
+    "registry:impact": PAGE_READ,
+    "registry:impact_svg": PAGE_READ,
+    "registry:capability_list": PAGE_READ,
+    "registry:capability_detail": PAGE_READ,
+    "registry:capability_overlap": PAGE_READ,
+    "registry:capability_add": PAGE_STAFF_WRITE,
+    "registry:capability_edit": PAGE_STAFF_WRITE,
+    "registry:capability_delete": PAGE_ADMIN,
+    "registry:contract_list": PAGE_READ,
+    "registry:contract_detail": PAGE_READ,
+    "registry:contract_add": PAGE_STAFF_WRITE,
+    "registry:contract_edit": PAGE_STAFF_WRITE,
+    "registry:contract_delete": PAGE_ADMIN,
+    "registry:licence_list": PAGE_READ,
+    "registry:licence_detail": PAGE_READ,
+    "registry:licence_coordination": PAGE_READ,
+    "registry:licence_add": PAGE_STAFF_WRITE,
+    "registry:licence_edit": PAGE_STAFF_WRITE,
+    "registry:licence_delete": PAGE_ADMIN,
+    # Compliance with the governance rules: read by everybody logged in (the unit page's pk is
+    # an org unit)
+    "registry:compliance": PAGE_READ,
+    "registry:compliance_findings": PAGE_READ,
+    "registry:compliance_unit": PAGE_READ,
+    # ArchiMate exchange: the export is read by everybody logged in, the import is IT staff's
+    "registry:archimate_export": PAGE_READ,
+    "registry:archimate_import": PAGE_STAFF_WRITE,
     # API (GET; writes are tested below and in api/tests)
     "api-root": API_READ,
     "api-schema": API_READ,
@@ -116,6 +170,29 @@ EXPECTED = {
     "body-detail": API_READ,
     "bodymembership-list": API_READ,
     "bodymembership-detail": API_READ,
+    "system-list": API_READ,
+    "system-detail": API_READ,
+    "systemrole-list": API_READ,
+    "systemrole-detail": API_READ,
+    "systemusage-list": API_READ,
+    "systemusage-detail": API_READ,
+    "systemlink-list": API_READ,
+    "systemlink-detail": API_READ,
+    "roletype-list": API_READ,
+    "roletype-detail": API_READ,
+    "integration-list": API_READ,
+    "integration-detail": API_READ,
+    "system-impact": API_READ,
+    "informationasset-list": API_READ,
+    "informationasset-detail": API_READ,
+    "capability-list": API_READ,
+    "capability-detail": API_READ,
+    "tag-list": API_READ,
+    "tag-detail": API_READ,
+    "contract-list": API_READ,
+    "contract-detail": API_READ,
+    "licence-list": API_READ,
+    "licence-detail": API_READ,
 }
 
 # The same URLs for a unit and a person outside the coordinator's units (Utbildningsförvaltningen):
@@ -283,6 +360,37 @@ def objects(org):
         ObjectChange: write_change(
             actor="test", action=ObjectChange.Action.UPDATE, obj=org["vendor"], before={}, after={}
         ),
+        **registry_objects(org),
+    }
+
+
+def registry_objects(org):
+    from itportal.registry import models as r
+
+    system = r.System.objects.create(name="Diariet", owning_unit=org["administration"])
+    other = r.System.objects.create(name="E-arkivet", owning_unit=org["administration"])
+    capability = r.Capability.objects.create(name="Ärendehantering")
+    contract = r.Contract.objects.create(
+        vendor=org["vendor"], number="2024-17", title="Diarium", start="2024-01-01"
+    )
+    return {
+        r.System: system,
+        r.RoleType: r.RoleType.objects.get(code="owner"),
+        r.SystemRole: r.SystemRole.objects.create(
+            system=system, role_type=r.RoleType.objects.get(code="manager"), person=org["people"][1]
+        ),
+        r.SystemUsage: r.SystemUsage.objects.create(system=system, unit=org["school"], users=40),
+        r.SystemLink: r.SystemLink.objects.create(
+            system=system, title="Handbok", url="https://intra.kommun.test/diariet"
+        ),
+        r.InformationAsset: r.InformationAsset.objects.create(system=system, name="Ärenden"),
+        r.Integration: r.Integration.objects.create(
+            source=system, target=other, information="Arkivpaket", technology="file"
+        ),
+        r.Capability: capability,
+        r.Tag: r.Tag.objects.create(name="Kärnsystem"),
+        r.Contract: contract,
+        r.Licence: r.Licence.objects.create(product="Diariet Pro", metric="user", entitlements=50),
     }
 
 

@@ -2,14 +2,6 @@
 
 import pytest
 
-from itportal.core.browser import (  # noqa: F401 - fixtures, found by pytest by name
-    browser,
-    browser_context,
-    log_in,
-    new_page,
-    page,
-)
-
 
 @pytest.fixture
 def admin_page(page, log_in, users):  # noqa: F811 - `page` and `log_in` are the fixtures
