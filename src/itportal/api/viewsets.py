@@ -35,6 +35,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
     update_service = None
     delete_service = None
     select_related = ()
+    prefetch_related = ()
     ordering_fields = "__all__"
 
     def get_queryset(self):
@@ -42,6 +43,8 @@ class ServiceViewSet(viewsets.ModelViewSet):
         queryset = self.model.objects.restrict(self.request.user, action)
         if self.select_related:  # select_related() with no names would follow every foreign key
             queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
         return queryset.order_by(*self.model._meta.ordering, "pk")
 
     def split_m2m(self, data):
@@ -54,6 +57,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         data.pop("version", None)
         extra = self.split_m2m(data)
+        self.check_before_write(data, "add")
         instance = self.model(**data)
         with transaction.atomic():
             type(self).create_service(instance, actor=self.request.user, **extra)
@@ -69,6 +73,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
             )
         instance = serializer.instance
         extra = self.split_m2m(data)
+        self.check_before_write(data, "change")
         with transaction.atomic():
             type(self).update_service(
                 instance, actor=self.request.user, data=data, expected_version=version, **extra
@@ -92,6 +97,10 @@ class ServiceViewSet(viewsets.ModelViewSet):
         if version is not None and not (version.isascii() and version.isdigit()):
             raise ValidationError({"version": [_("The version must be a whole number.")]})
         type(self).delete_service(instance, actor=self.request.user, expected_version=version)
+
+    def check_before_write(self, data, action):
+        """Hook: refuse a write whose incoming values reach outside the user's rights, before
+        anything is written (needed where the new row itself would grant the right)."""
 
     def check_scope(self, instance, action):
         """A user acting through unit-scoped roles may not create or move a row outside their

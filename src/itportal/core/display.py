@@ -33,7 +33,7 @@ def source_label(code):
 
 def display_value(field, value, related=None):
     """A stored value (as on the model or as in the change log's JSON) for display."""
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return None
     if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
@@ -43,6 +43,9 @@ def display_value(field, value, related=None):
         if hasattr(value, "_meta"):
             return value
         return (related or {}).get((field.related_model, str(value)), f"#{value}")
+    if isinstance(field, models.ManyToManyField):
+        names = [str((related or {}).get((field.related_model, str(v)), f"#{v}")) for v in value]
+        return ", ".join(sorted(names))
     if isinstance(field, models.DecimalField):
         return number(Decimal(str(value)), field.decimal_places)
     if isinstance(field, models.IntegerField):
@@ -73,6 +76,9 @@ def describe_changes(changes, model):
                 for value in (before, after):
                     if value not in (None, ""):
                         wanted[field.related_model].add(value)
+            elif isinstance(field, models.ManyToManyField):
+                for values in (before, after):
+                    wanted[field.related_model].update(values or ())
     related = {}
     for related_model, ids in wanted.items():
         for obj in related_model._default_manager.filter(pk__in=ids):

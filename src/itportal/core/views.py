@@ -287,12 +287,14 @@ class ObjectDeleteView(ModelView):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        try:
-            type(self).delete_service(
-                obj,
-                actor=request.user,
-                expected_version=request.POST.get("_version") or obj.version,
+        version = request.POST.get("_version", "")
+        if not (version.isascii() and version.isdigit()):
+            context = self.base_context(
+                object=obj, errors=[_("The form is missing its version; reload the page.")]
             )
+            return TemplateResponse(request, self.template_name, context, status=400)
+        try:
+            type(self).delete_service(obj, actor=request.user, expected_version=int(version))
         except ValidationError as exc:
             context = self.base_context(object=obj, errors=exc.messages)
             return TemplateResponse(request, self.template_name, context, status=409)

@@ -28,7 +28,10 @@ EDITING_UNIT_ROLES = (UnitRoleKind.IT_COORDINATOR, UnitRoleKind.MANAGER)
 
 def scope_paths(user, kinds=EDITING_UNIT_ROLES):
     """Paths of the org units where `user` holds one of `kinds`, cached on the user object."""
-    cache = user.__dict__.setdefault("_itportal_scope_paths", {})
+    cache = getattr(user, "_itportal_scope_paths", None)
+    if cache is None:
+        cache = {}
+        user._itportal_scope_paths = cache  # per request: the login object lives that long
     key = tuple(sorted(kinds))
     if key not in cache:
         cache[key] = tuple(

@@ -1,7 +1,8 @@
 """The ArchiMate Model Exchange File Format (The Open Group, ArchiMate 3.x): export of the system
 register, and import of such files from other tools (Archi and others).
 
-How the register maps onto ArchiMate (identifiers in brackets):
+How the register maps onto ArchiMate (identifiers in brackets, each after the installation's
+prefix ``itp-<installation>-``, see below):
 
 - System → ApplicationComponent (``sys-<pk>``): description as documentation, the facts
   (lifecycle, scope, operating form, hosting country, costs …) as properties;
@@ -17,17 +18,22 @@ How the register maps onto ArchiMate (identifiers in brackets):
   (``real-<system>-<capability>``);
 - Integration → Flow from source to target system (``flow-<pk>``), the information as its name.
 
+Primary keys mean something only in the database they come from, so our identifiers carry a
+short, stable id of the installation derived from its SECRET_KEY: ``itp-1a2b3c4d-sys-12``.
+
 The import validates the file (well-formed XML without DTD or entities, the XSDs, references),
-then matches every concept: our own identifiers first (``sys-12`` while system 12 exists), then
-by name (systems, capabilities), by cost centre or name (units), or by source, target and
-information (integrations). Other tools' identifiers (Archi's ``id-<uuid>``) are not stored:
-matching by name keeps re-imports idempotent. It creates and updates, it never deletes, and a
-property or documentation missing from the file leaves the stored value as it is. Everything
-runs in one transaction through the register's services: with any error, or as a dry run,
-nothing is written.
+then matches every concept: our own identifiers first (``itp-<ours>-sys-12`` while system 12
+exists), then by name (systems, capabilities), by cost centre or name (units), or by source,
+target and information (integrations). Identifiers of other installations of IT-portalen
+(another prefix: their system 12 is not ours) and of other tools (Archi's ``id-<uuid>``) are
+not stored and never matched by primary key: matching by name keeps re-imports idempotent. It
+creates and updates, it never deletes, and a property or documentation missing from the file
+leaves the stored value as it is. Everything runs in one transaction through the register's
+services: with any error, or as a dry run, nothing is written.
 """
 
 import functools
+import hashlib
 import io
 import re
 import unicodedata
@@ -91,6 +97,41 @@ ET.register_namespace("", NS)
 def q(tag):
     """The qualified name of an ArchiMate element."""
     return f"{{{NS}}}{tag}"
+
+
+# --- Identifiers -----------------------------------------------------------------------------
+@functools.lru_cache(maxsize=8)
+def _installation_id_for(secret_key):
+    digest = hashlib.sha256(f"itportal-archimate:{secret_key}".encode()).hexdigest()
+    return digest[:8]
+
+
+def installation_id():
+    """A short id of this installation, stable as long as its SECRET_KEY is (8 hex digits)."""
+    return _installation_id_for(settings.SECRET_KEY)
+
+
+def identifier_prefix():
+    """The prefix of our identifiers: a letter first (xs:ID), then this installation's id."""
+    return f"itp-{installation_id()}-"
+
+
+def _our_prefixes():
+    """The prefixes of identifiers this installation wrote: with its SECRET_KEY, or with a key
+    it has rotated away from (still listed in SECRET_KEY_FALLBACKS)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", ())]
+    return tuple(dict.fromkeys(f"itp-{_installation_id_for(key)}-" for key in keys))
+
+
+def _our_pk(identifier, kind):
+    """The primary key an identifier of ours names (``itp-<ours>-sys-12`` → 12), else None:
+    identifiers of other installations and of other tools are matched by name instead."""
+    identifier = identifier or ""
+    for prefix in _our_prefixes():
+        if identifier.startswith(prefix):
+            match = re.fullmatch(rf"{kind}-(\d+)", identifier[len(prefix) :])
+            return int(match.group(1)) if match else None
+    return None
 
 
 # --- Properties ------------------------------------------------------------------------------
@@ -676,6 +717,7 @@ def export_model():
         if unit["pk"] in wanted
     ]
 
+    prefix = identifier_prefix()
     w = _Writer()
     root = w.root
     w.text(root, "name", f"{settings.PORTAL_NAME}: systemregister – {settings.PORTAL_OWNER}")
@@ -692,7 +734,7 @@ def export_model():
             w.concept(
                 elements,
                 "element",
-                f"sys-{s['pk']}",
+                f"{prefix}sys-{s['pk']}",
                 APPLICATION_COMPONENT,
                 s["name"],
                 s["description"],
@@ -700,13 +742,18 @@ def export_model():
             )
         for c in capabilities:
             w.concept(
-                elements, "element", f"cap-{c['pk']}", CAPABILITY, c["name"], c["description"]
+                elements,
+                "element",
+                f"{prefix}cap-{c['pk']}",
+                CAPABILITY,
+                c["name"],
+                c["description"],
             )
         for u in units:
             w.concept(
                 elements,
                 "element",
-                f"unit-{u['pk']}",
+                f"{prefix}unit-{u['pk']}",
                 BUSINESS_ACTOR,
                 u["name"],
                 props=[
@@ -719,45 +766,45 @@ def export_model():
         for s in systems:
             w.relationship(
                 rels,
-                f"own-{s['pk']}",
+                f"{prefix}own-{s['pk']}",
                 "Association",
-                f"unit-{s['owning_unit_id']}",
-                f"sys-{s['pk']}",
+                f"{prefix}unit-{s['owning_unit_id']}",
+                f"{prefix}sys-{s['pk']}",
                 name=OWNER_NAME,
             )
         for u in usages:
             w.relationship(
                 rels,
-                f"use-{u['pk']}",
+                f"{prefix}use-{u['pk']}",
                 "Serving",
-                f"sys-{u['system_id']}",
-                f"unit-{u['unit_id']}",
+                f"{prefix}sys-{u['system_id']}",
+                f"{prefix}unit-{u['unit_id']}",
                 props=[("users", u["users"])],
             )
         for c in capabilities:
             if c["parent_id"]:
                 w.relationship(
                     rels,
-                    f"comp-{c['pk']}",
+                    f"{prefix}comp-{c['pk']}",
                     "Composition",
-                    f"cap-{c['parent_id']}",
-                    f"cap-{c['pk']}",
+                    f"{prefix}cap-{c['parent_id']}",
+                    f"{prefix}cap-{c['pk']}",
                 )
         for system_id, capability_id in realizations:
             w.relationship(
                 rels,
-                f"real-{system_id}-{capability_id}",
+                f"{prefix}real-{system_id}-{capability_id}",
                 "Realization",
-                f"sys-{system_id}",
-                f"cap-{capability_id}",
+                f"{prefix}sys-{system_id}",
+                f"{prefix}cap-{capability_id}",
             )
         for i in integrations:
             w.relationship(
                 rels,
-                f"flow-{i['pk']}",
+                f"{prefix}flow-{i['pk']}",
                 "Flow",
-                f"sys-{i['source_id']}",
-                f"sys-{i['target_id']}",
+                f"{prefix}sys-{i['source_id']}",
+                f"{prefix}sys-{i['target_id']}",
                 name=i["information"],
                 documentation=i["description"],
                 props=[(key, i[key]) for key in FLOW_PROPS],
@@ -817,11 +864,6 @@ def find_unit(reference):
     raise ValidationError(
         _("There is no unit with the cost centre or id %(reference)s.") % {"reference": reference}
     )
-
-
-def _our_pk(identifier, prefix):
-    match = re.fullmatch(rf"{prefix}-(\d+)", identifier or "")
-    return int(match.group(1)) if match else None
 
 
 def _text_same(a, b):
@@ -910,7 +952,10 @@ class _Importer:
             if prop.type == "date":
                 return date.fromisoformat(raw) if raw else None
             if prop.type == "currency":
-                return Decimal(raw.replace(" ", "").replace(",", ".")) if raw else Decimal(0)
+                amount = Decimal(raw.replace(" ", "").replace(",", ".")) if raw else Decimal(0)
+                if not amount.is_finite():  # NaN, Infinity: neither comparable nor storable
+                    raise ValueError
+                return amount
             if prop.type == "number":
                 return int(raw) if raw else 0
         except (ValueError, InvalidOperation):

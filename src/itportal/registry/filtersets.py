@@ -111,7 +111,9 @@ class SystemFilterSet(SearchFilterSet):
     def filter_finding(self, queryset, name, value):
         from itportal.registry.selectors import systems_with_finding
 
-        return queryset.filter(pk__in=systems_with_finding(value, queryset))
+        # The rules shape their own query: hand them the rows, not the list's joins.
+        systems = System.objects.filter(pk__in=queryset.values("pk"))
+        return queryset.filter(pk__in=systems_with_finding(value, systems))
 
 
 class IntegrationFilterSet(SearchFilterSet):

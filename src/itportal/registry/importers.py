@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from itportal.core.importer import Column, Importer, parse_bool, parse_choice
-from itportal.organisation.models import OrgUnit, Person, Vendor
+from itportal.organisation.models import Organisation, OrgUnit, Person, Vendor
+from itportal.organisation.validators import normalise_org_number
 from itportal.registry import services
 from itportal.registry.choices import (
     Frequency,
@@ -42,38 +43,77 @@ def parse_amount(value):
         amount = Decimal(text)
     except InvalidOperation:
         raise ValidationError(_("%(value)s is not an amount.") % {"value": value}) from None
+    if not amount.is_finite():  # NaN, Infinity: not comparable, not storable
+        raise ValidationError(_("%(value)s is not an amount.") % {"value": value})
     if amount < 0:
         raise ValidationError(_("%(value)s is negative.") % {"value": value})
     return amount
 
 
 class _Lookups:
-    """Units, vendors, people and systems looked up once per import."""
+    """Organisations, units, vendors, people and systems looked up once per import."""
 
     def __init__(self):
         self.cache = {}
 
-    def get(self, kind, key, query, field, message):
+    def cached(self, kind, key, query):
         if (kind, key) not in self.cache:
             self.cache[(kind, key)] = query()
-        found = self.cache[(kind, key)]
+        return self.cache[(kind, key)]
+
+    def get(self, kind, key, query, field, message):
+        found = self.cached(kind, key, query)
         if found is None:
             raise ValidationError({field: message})
         return found
 
-    def unit(self, cost_centre, field):
-        matches = list(OrgUnit.objects.filter(cost_centre=cost_centre)[:2])
+    def organisation(self, org_number, field):
+        try:
+            key = normalise_org_number(org_number)
+        except ValidationError:
+            raise ValidationError(
+                {field: _("%(value)s is not a valid organisation number.") % {"value": org_number}}
+            ) from None
+        return self.get(
+            "organisation",
+            key,
+            lambda: Organisation.objects.filter(org_number=key).first(),
+            field,
+            _("No organisation has the organisation number %(value)s.") % {"value": org_number},
+        )
+
+    def unit(self, cost_centre, field, organisation=None):
+        """The unit with the cost centre, in `organisation` when given. Cost centres are unique
+        only within an organisation: without one, a cost centre of several is an error."""
+        organisation_pk = organisation.pk if organisation is not None else None
+
+        def query():
+            units = OrgUnit.objects.filter(cost_centre=cost_centre)
+            if organisation is not None:
+                units = units.filter(organisation=organisation)
+            return list(units[:2])
+
+        matches = self.cached("unit", (organisation_pk, cost_centre), query)
         if len(matches) > 1:
             raise ValidationError(
-                {field: _("Several organisations have cost centre %(cc)s.") % {"cc": cost_centre}}
+                {
+                    field: _(
+                        "Several organisations have cost centre %(cc)s; give the "
+                        "organisation number in the column %(column)s."
+                    )
+                    % {"cc": cost_centre, "column": "organisation"}
+                }
             )
-        return self.get(
-            "unit",
-            cost_centre,
-            lambda: matches[0] if matches else None,
-            field,
-            _("No unit has cost centre %(cc)s.") % {"cc": cost_centre},
-        )
+        if not matches:
+            if organisation is not None:
+                message = _("%(org)s has no unit with cost centre %(cc)s.") % {
+                    "org": organisation,
+                    "cc": cost_centre,
+                }
+            else:
+                message = _("No unit has cost centre %(cc)s.") % {"cc": cost_centre}
+            raise ValidationError({field: message})
+        return matches[0]
 
     def system(self, name, field):
         return self.get(
@@ -109,9 +149,13 @@ class SystemImporter(Importer):
     title = gettext_lazy("Import systems")
     columns = (
         Column("name", "name", gettext_lazy("name"), required=True),
+        # Cost centres are unique within an organisation: the organisation number tells which
+        # one is meant (needed only when several organisations use the cost centre).
+        Column("organisation", "organisation", gettext_lazy("organisation number")),
         Column(
             "owning_unit", "owning_unit", gettext_lazy("owning unit (cost centre)"), required=True
         ),
+        Column("aliases", "aliases", gettext_lazy("aliases")),
         Column(
             "lifecycle", "lifecycle", gettext_lazy("lifecycle phase"), parse=parse_choice(Lifecycle)
         ),
@@ -126,6 +170,13 @@ class SystemImporter(Importer):
         Column("vendor", "vendor", gettext_lazy("vendor")),
         Column("product", "product", gettext_lazy("product")),
         Column("hosting_country", "hosting_country", gettext_lazy("hosting country")),
+        Column("hosting_region", "hosting_region", gettext_lazy("hosting region")),
+        Column(
+            "technical_platform",
+            "technical_platform",
+            gettext_lazy("part of the technical platform"),
+            parse=parse_bool,
+        ),
         Column(
             "self_developed", "self_developed", gettext_lazy("self-developed"), parse=parse_bool
         ),
@@ -135,6 +186,13 @@ class SystemImporter(Importer):
             gettext_lazy("in operation since"),
             parse=parse_date,
         ),
+        Column(
+            "planned_retirement",
+            "planned_retirement",
+            gettext_lazy("planned retirement"),
+            parse=parse_date,
+        ),
+        Column("retired_on", "retired_on", gettext_lazy("retired on"), parse=parse_date),
         Column("last_reviewed", "last_reviewed", gettext_lazy("last reviewed"), parse=parse_date),
         Column(
             "cost_licence", "cost_licence", gettext_lazy("annual licence cost"), parse=parse_amount
@@ -151,20 +209,27 @@ class SystemImporter(Importer):
         Column("description", "description", gettext_lazy("description")),
     )
     plain = (
+        "aliases",
         "lifecycle",
         "scope",
         "scope_reason",
         "operating_form",
         "product",
         "hosting_country",
+        "hosting_region",
+        "technical_platform",
         "self_developed",
         "in_operation_since",
+        "planned_retirement",
+        "retired_on",
         "last_reviewed",
         "cost_licence",
         "cost_operation",
         "cost_support",
         "description",
     )
+    # Texts an empty cell clears (other empty cells leave the stored value as it is).
+    clearable = ("aliases", "scope_reason", "hosting_region", "description")
 
     def __init__(self):
         self.lookups = _Lookups()
@@ -174,15 +239,16 @@ class SystemImporter(Importer):
 
     def apply(self, system, values):
         system.name = values["name"]
-        system.owning_unit = self.lookups.unit(values["owning_unit"], "owning_unit")
+        organisation = None
+        if values.get("organisation"):
+            organisation = self.lookups.organisation(values["organisation"], "organisation")
+        system.owning_unit = self.lookups.unit(values["owning_unit"], "owning_unit", organisation)
         if values.get("vendor"):
             system.vendor = self.lookups.vendor(values["vendor"], "vendor")
         elif "vendor" in values:
             system.vendor = None
         for name in self.plain:
-            if name in values and (
-                values[name] not in ("", None) or name in ("scope_reason", "description")
-            ):
+            if name in values and (values[name] not in ("", None) or name in self.clearable):
                 setattr(system, name, values[name])
 
     def create(self, instance, *, actor):
@@ -192,10 +258,15 @@ class SystemImporter(Importer):
         return services.record_update(instance, actor=actor)
 
     def export_rows(self, queryset):
-        for s in queryset.select_related("owning_unit", "vendor"):
+        def day(value):
+            return value.isoformat() if value else ""
+
+        for s in queryset.select_related("owning_unit__organisation", "vendor"):
             yield (
                 s.name,
+                s.owning_unit.organisation.org_number,
                 s.owning_unit.cost_centre,
+                s.aliases,
                 s.lifecycle,
                 s.scope,
                 s.scope_reason,
@@ -203,9 +274,13 @@ class SystemImporter(Importer):
                 s.vendor.name if s.vendor else "",
                 s.product,
                 s.hosting_country,
+                s.hosting_region,
+                "1" if s.technical_platform else "0",
                 "1" if s.self_developed else "0",
-                s.in_operation_since.isoformat() if s.in_operation_since else "",
-                s.last_reviewed.isoformat() if s.last_reviewed else "",
+                day(s.in_operation_since),
+                day(s.planned_retirement),
+                day(s.retired_on),
+                day(s.last_reviewed),
                 str(s.cost_licence),
                 str(s.cost_operation),
                 str(s.cost_support),

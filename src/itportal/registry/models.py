@@ -1,11 +1,12 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from itportal.core.dates import months_before
 from itportal.core.models import BaseModel
 from itportal.core.roles import READ_ROLES, STAFF_ROLES
 from itportal.organisation.models import Body, OrgUnit, Person, Vendor, VendorContact
@@ -26,15 +27,16 @@ STAFF_POLICY = {
     "change": STAFF_ROLES,
     "import": STAFF_ROLES,
 }
+MAX_NOTICE_MONTHS = 36
 MONEY = {"max_digits": 12, "decimal_places": 2, "default": 0, "validators": [MinValueValidator(0)]}
 
 
 def editable_system_ids(user):
     """Ids of the systems `user` may edit as holder of an active role that grants editing."""
-    cache = user.__dict__.setdefault("_itportal_system_ids", None)
+    cache = getattr(user, "_itportal_system_ids", None)
     if cache is None:
         today = timezone.localdate()
-        cache = user._itportal_system_ids = frozenset(
+        cache = frozenset(
             SystemRole.objects.filter(
                 person__user=user,
                 role_type__grants_edit=True,
@@ -43,11 +45,15 @@ def editable_system_ids(user):
             .filter(Q(end__isnull=True) | Q(end__gte=today))
             .values_list("system_id", flat=True)
         )
+        user._itportal_system_ids = cache  # per request: the login object lives that long
     return cache
 
 
 def _system_scope(user, action, field):
-    if action not in ("change", "add", "delete"):
+    """Holders of an editing role see and edit their systems and the systems' parts (roles,
+    usages, links, information, integrations); adding and deleting systems, and deleting
+    parts, stays with IT staff and administrators."""
+    if action not in ("view", "change", "add"):
         return None
     ids = editable_system_ids(user)
     return Q(**{f"{field}__in": ids}) if ids else None
@@ -225,8 +231,8 @@ class System(BaseModel):
 
     @classmethod
     def scope_q(cls, user, action):
-        # Role holders edit their systems; adding and deleting systems stays with IT staff.
-        return _system_scope(user, action, "pk") if action == "change" else None
+        # Role holders see and edit their systems; adding and deleting systems stays with staff.
+        return _system_scope(user, action, "pk") if action in ("view", "change") else None
 
     @property
     def annual_cost(self):
@@ -319,7 +325,7 @@ class SystemUsage(BaseModel):
         return f"{self.unit} – {self.system}"
 
     def get_absolute_url(self):
-        return self.system.get_absolute_url()
+        return reverse("registry:system_detail", args=[self.system_id])
 
     @classmethod
     def scope_q(cls, user, action):
@@ -345,7 +351,7 @@ class SystemLink(BaseModel):
         return self.title
 
     def get_absolute_url(self):
-        return self.system.get_absolute_url()
+        return reverse("registry:system_detail", args=[self.system_id])
 
     @classmethod
     def scope_q(cls, user, action):
@@ -410,7 +416,7 @@ class SystemRole(BaseModel):
         return f"{self.role_type}: {self.holder} ({self.system})"
 
     def get_absolute_url(self):
-        return self.system.get_absolute_url()
+        return reverse("registry:system_detail", args=[self.system_id])
 
     @classmethod
     def scope_q(cls, user, action):
@@ -580,7 +586,7 @@ class InformationAsset(BaseModel):
         return f"{self.name} ({self.system})"
 
     def get_absolute_url(self):
-        return self.system.get_absolute_url()
+        return reverse("registry:system_detail", args=[self.system_id])
 
     @classmethod
     def scope_q(cls, user, action):
@@ -610,7 +616,11 @@ class Contract(BaseModel):
     )
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
-    notice_months = models.PositiveSmallIntegerField(_("notice period (months)"), default=3)
+    notice_months = models.PositiveSmallIntegerField(
+        _("notice period (months)"),
+        default=3,
+        validators=[MaxValueValidator(MAX_NOTICE_MONTHS)],
+    )
     extension_options = models.CharField(_("extension options"), max_length=200, blank=True)
     annual_value = models.DecimalField(_("annual value"), **MONEY)
     procurement_reference = models.CharField(_("procurement reference"), max_length=100, blank=True)
@@ -649,13 +659,12 @@ class Contract(BaseModel):
         """The last day to give notice before the contract ends (None if open-ended)."""
         if self.end is None:
             return None
-        month = self.end.month - self.notice_months
-        year = self.end.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        import calendar
+        return months_before(self.end, self.notice_months, keep_month_end=True)
 
-        day = min(self.end.day, calendar.monthrange(year, month)[1])
-        return self.end.replace(year=year, month=month, day=day)
+    def notice_passed(self, today=None):
+        """True while the contract runs but the last day to give notice has passed."""
+        today = today or timezone.localdate()
+        return self.end is not None and self.notice_date < today <= self.end
 
 
 class Licence(BaseModel):

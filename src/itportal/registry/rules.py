@@ -176,7 +176,14 @@ class RuleContext:
         return by_system
 
     def role_codes(self, system):
-        return {code for code, _person, _active in self.active_roles.get(system.pk, ())}
+        """Codes of the system's roles active today and held by someone still there: an active
+        person or a vendor contact. A role whose holder has left fills no gap (the rule
+        active_role_holders reports the holder)."""
+        return {
+            code
+            for code, person_id, active in self.active_roles.get(system.pk, ())
+            if person_id is None or active
+        }
 
     def holders(self, system, code):
         """Ids of the active people holding an active role of the given type for the system."""

@@ -4,22 +4,25 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from itportal.registry.choices import Lifecycle
-from itportal.registry.models import Contract, Licence, System
+from itportal.registry.models import MAX_NOTICE_MONTHS, Contract, Licence, System
+
+IN_USE = (Lifecycle.INTRODUCTION, Lifecycle.OPERATION, Lifecycle.DECOMMISSIONING)
 
 
 def contracts_due_for_notice(today=None):
-    """Contracts whose notice date falls between today and the warning horizon.
+    """Contracts whose last day to give notice falls between today and the warning horizon.
 
     The notice date depends on each contract's notice period, so the database narrows by end
-    date (notice periods are at most 36 months) and Python applies the exact date.
+    date (notice periods are at most MAX_NOTICE_MONTHS) and Python applies the exact date.
     """
     today = today or timezone.localdate()
     horizon = today + timedelta(days=settings.RENEWAL_WARNING_DAYS)
-    candidates = Contract.objects.filter(end__gte=today, end__lte=horizon + timedelta(days=1100))
+    latest_end = horizon + timedelta(days=31 * (MAX_NOTICE_MONTHS + 1))
+    candidates = Contract.objects.filter(end__gte=today, end__lte=latest_end)
     due = [
         c.pk
         for c in candidates.only("pk", "end", "notice_months")
@@ -29,9 +32,10 @@ def contracts_due_for_notice(today=None):
 
 
 def capability_overlap(systems):
-    """Capabilities served by more than one system in operation, with their systems, costs and
-    using units: the candidates for reducing the number of systems. Three queries."""
-    active = systems.exclude(lifecycle=Lifecycle.RETIRED)
+    """Capabilities served by more than one system in use (introduction, operation or
+    decommissioning), with their systems, costs and users: the candidates for reducing the
+    number of systems. Three queries."""
+    active = systems.filter(lifecycle__in=IN_USE)
     through = System.capabilities.through
     links = through.objects.filter(system__in=active).values_list("capability_id", "system_id")
     by_capability = defaultdict(set)
@@ -69,12 +73,14 @@ def capability_overlap(systems):
     return result
 
 
-def licence_coordination(licences):
-    """Products licensed separately more than once (by different units or contracts), with the
-    total cost and entitlements: candidates for one group-wide licence. Two queries."""
+def licence_coordination(licences, today=None):
+    """Products licensed more than once among the licences in force (by different units or
+    contracts), with total cost and entitlements: candidates for one group-wide licence. A
+    product that has a group-wide licence and is still bought separately is flagged. Two
+    queries."""
+    today = today or timezone.localdate()
     rows = (
-        licences.filter(group_wide=False)
-        .annotate(norm=F("product"))
+        licences.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
         .prefetch_related("units")
         .select_related("vendor")
         .order_by("product")
@@ -93,6 +99,7 @@ def licence_coordination(licences):
                 "licences": items,
                 "count": len(items),
                 "units": units,
+                "group_wide": any(lic.group_wide for lic in items),
                 "entitlements": sum(lic.entitlements for lic in items),
                 "cost": sum(lic.annual_cost for lic in items),
             }

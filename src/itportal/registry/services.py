@@ -39,6 +39,32 @@ def _set_m2m(obj, *, actor, m2m):
 
 
 @transaction.atomic
+def system_delete(system, *, actor, expected_version=None):
+    """Delete a system with its own parts (roles, usages, links, information), each logged.
+
+    A system that other systems integrate with is refused: those integrations belong to the
+    other systems' pictures too; retire the system or remove the integrations first.
+    """
+    integrations = system.outgoing.count() + system.incoming.count()
+    if integrations:
+        raise ValidationError(
+            _(
+                "%(system)s has %(count)s integrations with other systems. Retire the system, "
+                "or remove its integrations first."
+            )
+            % {"system": system, "count": integrations}
+        )
+    for part in [
+        *system.roles.all(),
+        *system.usages.all(),
+        *system.links.all(),
+        *system.information.all(),
+    ]:
+        core.delete_object(part, actor=actor)
+    return core.delete_object(system, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
 def system_review(system, *, actor, on):
     """Record that the system's facts were reviewed on a date."""
     if system.last_reviewed and on < system.last_reviewed:

@@ -144,7 +144,12 @@ def _findings_for(system):
     return findings_for_system(system)
 
 
-SystemCreate, SystemEdit, SystemDelete = crud_views(System, forms.SystemForm)
+SystemCreate, SystemEdit, _ = crud_views(System, forms.SystemForm)
+
+
+class SystemDelete(ObjectDeleteView):
+    model = System
+    delete_service = staticmethod(services.system_delete)
 
 
 # --- Parts of a system, edited from the system's page ----------------------------------------
@@ -264,6 +269,7 @@ class ContractDetail(ObjectDetailView):
             "licences": obj.licences.all(),
             "notice_date": obj.notice_date,
             "renewal_due": due,
+            "notice_passed": obj.notice_passed(),
         }
 
 

@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy
 
 from itportal.core.access import ModelAction
 from itportal.core.context import change_context
+from itportal.core.import_views import STAGING_DIR, _prune_staged, _staged_file
 from itportal.core.views import PortalView
 from itportal.registry import archimate
 from itportal.registry.models import System
 
-STAGING_DIR = "imports"
+# Staged files share the folder (and its pruning of files older than a day) with the CSV/XLSX
+# import pages.
 TOKEN = re.compile(r"archimate-[0-9a-f]{32}\.xml")
 # An exchange file holds about five times the bytes of the same rows as CSV (the whole large
 # demo register is 11 MB): allow five times the CSV/XLSX import limit.
@@ -128,8 +130,8 @@ class ArchimateImport(PortalView):
         return self.finish(form, result, token, unit)
 
     def confirm(self, token):
-        path = f"{STAGING_DIR}/{token}"
-        if not TOKEN.fullmatch(token) or not default_storage.exists(path):
+        path = _staged_file(token) if TOKEN.fullmatch(token) else None
+        if path is None:
             messages.error(self.request, _("The checked file has expired; upload it again."))
             return HttpResponseRedirect(reverse("registry:archimate_import"))
         unit = self.request.POST.get("default_unit", "")
@@ -156,6 +158,7 @@ class ArchimateImport(PortalView):
             )
 
     def stage(self, data):
+        _prune_staged()
         name = default_storage.save(
             f"{STAGING_DIR}/archimate-{uuid.uuid4().hex}.xml", ContentFile(data)
         )

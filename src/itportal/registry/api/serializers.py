@@ -84,7 +84,19 @@ SystemRoleSerializer = serializer_for(
     SystemRole, ("system", "role_type", "person", "vendor_contact", "start", "end", "appointed_by")
 )
 SystemUsageSerializer = serializer_for(SystemUsage, ("system", "unit", "users"))
-SystemLinkSerializer = serializer_for(SystemLink, ("system", "title", "url", "is_document"))
+
+
+class SystemLinkSerializer(VersionedSerializer):
+    """A link's own `url` is the document's address (its page is its system's page)."""
+
+    url = serializers.URLField(max_length=500, help_text="The document's or page's address.")
+
+    class Meta:
+        model = SystemLink
+        fields = ("id", "version", "created", "updated", "system", "title", "url", "is_document")
+        read_only_fields = READ_ONLY
+
+
 IntegrationSerializer = serializer_for(
     Integration,
     (

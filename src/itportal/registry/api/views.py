@@ -1,6 +1,9 @@
+from django.utils.translation import gettext as _
 from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
 
 from itportal.api.viewsets import ServiceViewSet
+from itportal.core.permissions import holds_globally
 from itportal.registry import filtersets, services
 from itportal.registry.api import serializers as s
 from itportal.registry.models import (
@@ -23,6 +26,25 @@ class RegistryViewSet(ServiceViewSet):
     update_service = staticmethod(services.record_update)
     delete_service = staticmethod(services.record_delete)
 
+    def check_before_write(self, data, action):
+        """A role holder may only attach parts to systems they edit already: the check runs
+        before the write, since a new role row would itself grant the right it asks for."""
+        user = self.request.user
+        if holds_globally(user, self.model, action):
+            return
+        editable = System.objects.restrict(user, "change")
+        if self.model is Integration:
+            ends = [data[k] for k in ("source", "target") if k in data]
+            if ends and not editable.filter(pk__in=[e.pk for e in ends]).exists():
+                raise PermissionDenied(_("Neither system of the integration is one you manage."))
+            return
+        system = data.get("system")
+        if system is not None and not editable.filter(pk=system.pk).exists():
+            raise PermissionDenied(
+                _("You may not change %(system)s: you hold no editing role for it.")
+                % {"system": system}
+            )
+
 
 def viewset(model, serializer, **attrs):
     return type(
@@ -37,6 +59,8 @@ SystemViewSet = viewset(
     s.SystemSerializer,
     filterset_class=filtersets.SystemFilterSet,
     select_related=("owning_unit",),
+    prefetch_related=("capabilities", "tags"),
+    delete_service=staticmethod(services.system_delete),
 )
 SystemRoleViewSet = viewset(
     SystemRole, s.SystemRoleSerializer, filterset_fields=("system", "role_type", "person")
@@ -58,9 +82,17 @@ CapabilityViewSet = viewset(
 )
 TagViewSet = viewset(Tag, s.TagSerializer)
 ContractViewSet = viewset(
-    Contract, s.ContractSerializer, filterset_class=filtersets.ContractFilterSet
+    Contract,
+    s.ContractSerializer,
+    filterset_class=filtersets.ContractFilterSet,
+    prefetch_related=("systems",),
 )
-LicenceViewSet = viewset(Licence, s.LicenceSerializer, filterset_class=filtersets.LicenceFilterSet)
+LicenceViewSet = viewset(
+    Licence,
+    s.LicenceSerializer,
+    filterset_class=filtersets.LicenceFilterSet,
+    prefetch_related=("units",),
+)
 
 
 class RoleTypeViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,6 +4,9 @@ all-or-nothing, and bad files get clear errors."""
 
 import filecmp
 import io
+import os
+import re
+import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,8 +14,10 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from itportal.core.context import change_context
@@ -119,6 +124,11 @@ def landscape(org):
     return {"diariet": diariet, "ekonomi": ekonomi, "skola": skola}
 
 
+def ours(kind, pk):
+    """Our identifier of a row: the installation's prefix, the kind, the primary key."""
+    return f"{archimate.identifier_prefix()}{kind}-{pk}"
+
+
 def canonical(data):
     """The model of an exchange file independent of identifiers: elements by type and name with
     documentation and properties; relationships by type, name and the names of their ends."""
@@ -183,8 +193,7 @@ def counts():
 
 # --- The schemas -----------------------------------------------------------------------------
 def test_the_packaged_schemas_are_the_published_files_unchanged():
-    if not SHARED.exists():
-        pytest.skip("../shared/spec/archimate is not present")
+    assert SHARED.exists(), f"{SHARED} (the published specs, beside the project) is missing"
     for name in XSD_FILES:
         assert filecmp.cmp(PACKAGED / name, SHARED / name, shallow=False), name
 
@@ -215,21 +224,24 @@ def test_the_export_maps_systems_units_capabilities_and_integrations(landscape, 
 
     assert root.get("identifier") == archimate.MODEL_ID
     assert root.find("a:name", NS).get(archimate.XML_LANG) == "sv"
-    system = elements[f"sys-{diariet.pk}"]
+    system = elements[ours("sys", diariet.pk)]
     assert system.get(XSI_TYPE) == "ApplicationComponent"
     assert system.findtext("a:name", namespaces=NS) == "Diariet"
     assert system.findtext("a:documentation", namespaces=NS) == diariet.description
     element_types = {el.get(XSI_TYPE) for el in elements.values()}
     assert element_types == {"ApplicationComponent", "BusinessActor", "Capability"}
-    unit = elements[f"unit-{org['administration'].pk}"]
+    unit = elements[ours("unit", org["administration"].pk)]
     assert unit.get(XSI_TYPE) == "BusinessActor"
-    assert f"unit-{org['board'].pk}" not in elements  # owns and uses no system
+    assert ours("unit", org["board"].pk) not in elements  # owns and uses no system
     flow = next(r for r in rels.values() if r.findtext("a:name", namespaces=NS) == "Fakturor")
     assert flow.get(XSI_TYPE) == "Flow"
-    assert (flow.get("source"), flow.get("target")) == (f"sys-{diariet.pk}", f"sys-{ekonomi.pk}")
-    owner = rels[f"own-{diariet.pk}"]
+    assert (flow.get("source"), flow.get("target")) == (
+        ours("sys", diariet.pk),
+        ours("sys", ekonomi.pk),
+    )
+    owner = rels[ours("own", diariet.pk)]
     assert owner.get(XSI_TYPE) == "Association"
-    assert owner.get("source") == f"unit-{org['administration'].pk}"
+    assert owner.get("source") == ours("unit", org["administration"].pk)
     kinds = {r.get(XSI_TYPE) for r in rels.values()}
     assert kinds == {"Association", "Serving", "Composition", "Realization", "Flow"}
     _elements, relationships = canonical(data)
@@ -343,6 +355,62 @@ def test_an_identifier_of_ours_wins_over_the_name_so_a_rename_is_an_update(lands
     diariet.refresh_from_db()
     assert diariet.name == "W3D3"
     assert [o.label for o in result.changes] == ["W3D3"]
+    assert System.objects.count() == 3
+
+
+def test_it_prefixes_its_identifiers_with_a_stable_id_of_the_installation(landscape, settings):
+    data = archimate.export_model()
+    prefix = archimate.identifier_prefix()
+
+    assert re.fullmatch(r"itp-[0-9a-f]{8}-", prefix)
+    assert all(identifier.startswith(prefix) for identifier in identifiers(data))
+    assert archimate.export_model() == data  # stable
+    settings.SECRET_KEY = "another installation of IT-portalen"
+    assert archimate.identifier_prefix() != prefix
+
+
+def their_export(landscape):
+    """Our register exported by another installation (same primary keys, another prefix), in
+    which their system with Diariet's primary key is called W3D3."""
+    with override_settings(SECRET_KEY="another installation of IT-portalen"):
+        theirs = archimate.export_model()
+    assert archimate.identifier_prefix().encode() not in theirs
+    return theirs.replace(b'<name xml:lang="sv">Diariet</name>', b'<name xml:lang="sv">W3D3</name>')
+
+
+@pytest.mark.parametrize("origin", ["another installation", "no installation prefix"])
+def test_it_matches_identifiers_of_another_installation_by_name_not_by_primary_key(
+    landscape, origin
+):
+    data = their_export(landscape)
+    if origin == "no installation prefix":  # files written before the prefix, or by hand
+        data = re.sub(rb'"itp-[0-9a-f]{8}-', b'"', data)
+    diariet = landscape["diariet"]
+
+    result = import_model(data, actor="test")
+
+    assert result.errors == []
+    diariet.refresh_from_db()
+    assert diariet.name == "Diariet"  # not renamed
+    assert System.objects.get(name="W3D3").pk != diariet.pk
+    assert result.count("created", "system") == 1
+    assert result.count("updated", "system") == 0
+    assert System.objects.count() == 4
+    again = import_model(data, actor="test")
+    assert again.errors == [] and not again.changed
+
+
+def test_it_still_knows_its_identifiers_after_the_secret_key_is_rotated(landscape, settings):
+    data = archimate.export_model().replace(
+        b'<name xml:lang="sv">Diariet</name>', b'<name xml:lang="sv">W3D3</name>'
+    )
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the rotated secret key of this installation"
+
+    result = import_model(data, actor="test")
+
+    assert result.errors == []
+    assert System.objects.get(pk=landscape["diariet"].pk).name == "W3D3"
     assert System.objects.count() == 3
 
 
@@ -483,6 +551,18 @@ def test_bad_values_and_unknown_units_are_reported_per_element(landscape):
     text = "\n".join(result.errors)
     assert "Finns inte" in text and "no org unit" in text
     assert "Livscykelfas" in text and "'på gång'" in text and "operation" in text
+    assert counts() == before
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "-Infinity"])
+def test_it_rejects_a_cost_that_is_not_a_finite_amount_naming_the_property(landscape, value):
+    data = archimate.export_model().replace(b">30500.50<", f">{value}<".encode())
+    before = counts()
+
+    result = import_model(data, actor="test")
+
+    [error] = result.errors
+    assert "Diariet" in error and "Driftkostnad per år" in error and repr(value) in error
     assert counts() == before
 
 
@@ -888,3 +968,25 @@ def test_the_import_page_refuses_a_file_over_the_limit(landscape, client_for, se
 
     assert response.status_code == 400
     assert "the largest file accepted is 0.0 MB" in response.content.decode()
+
+
+def test_it_prunes_old_staged_files_when_it_stages_a_file(landscape, client_for, settings):
+    staged = Path(settings.MEDIA_ROOT) / "imports"
+    staged.mkdir(parents=True)
+    old, recent = staged / f"archimate-{'a' * 32}.xml", staged / f"archimate-{'b' * 32}.xml"
+    for path in (old, recent):
+        path.write_bytes(model())
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+
+    response = client_for("itstaff").post(
+        reverse("registry:archimate_import"),
+        {"file": upload(archimate.export_model()), "dry_run": "on"},
+    )
+
+    token = response.context["token"]
+    assert default_storage.exists(f"imports/{token}")
+    assert not old.exists()
+    assert recent.exists()
+    expired = client_for("itstaff").post(reverse("registry:archimate_import"), {"token": old.name})
+    assert expired.status_code == 302

@@ -160,6 +160,23 @@ def test_it_asks_the_unit_manager_when_the_owner_is_the_one_who_left(org, unit_m
     assert finding.must_act == (unit_manager,)
 
 
+def test_it_finds_a_system_whose_only_owner_left_until_an_active_owner_is_appointed(
+    org, unit_manager
+):
+    system = make_system(org, "Procapita")
+    org_services.record_update(org["people"][0], actor=ACTOR, data={"active": False})
+
+    [finding] = found("owner_and_manager", system)
+    assert "no active owner" in finding.message
+    assert finding.must_act == (unit_manager,)
+    assert found("active_role_holders", system)
+
+    add_role(system, "owner", org["people"][3])
+
+    assert found("owner_and_manager") == []
+    assert found("active_role_holders", system)  # the leaver's role runs until it is ended
+
+
 def test_it_finds_a_vendor_managed_system_without_operations_on_both_sides(org):
     system = make_system(org, "Lifecare", operating_form=OperatingForm.VENDOR_MANAGED)
 
