@@ -301,6 +301,31 @@ class TestScaledSmallProfile:
             found.setdefault(finding.rule, set()).add(finding.system.pk)
         assert found == planted
 
+    def test_it_renders_the_impact_of_its_most_connected_system(self, client):
+        import xml.etree.ElementTree as ET
+        from html import escape
+
+        from django.contrib.auth.models import User
+
+        from itportal.registry import graph
+
+        degree = Counter()
+        for source, target in Integration.objects.values_list("source", "target"):
+            degree[source] += 1
+            degree[target] += 1
+        hub = System.objects.get(pk=degree.most_common(1)[0][0])
+        impact = graph.impact(hub.pk)
+        assert impact.systems
+        client.force_login(User.objects.get(username="admin"))
+        page = client.get(f"/registry/impact/{hub.pk}/")
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert all(escape(node.name) in body for node in impact.systems)
+        svg = client.get(f"/registry/impact/{hub.pk}.svg")
+        assert svg.status_code == 200
+        root = ET.fromstring(svg.content)
+        assert root.tag.endswith("svg")
+
     def test_it_shows_the_planted_gaps_on_the_compliance_page_and_in_the_digest(self, client):
         from django.contrib.auth.models import User
         from django.core import mail
