@@ -59,6 +59,18 @@ def _system_scope(user, action, field):
     return Q(**{f"{field}__in": ids}) if ids else None
 
 
+class SystemPart:
+    """Parts of a system (usages, links, roles, information) are shown on, and edited with the
+    rights of, their system."""
+
+    def get_absolute_url(self):
+        return reverse("registry:system_detail", args=[self.system_id])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return _system_scope(user, action, "system")
+
+
 class RoleType(BaseModel):
     """A kind of responsibility for a system (systemägare, systemförvaltare, …); configurable."""
 
@@ -298,7 +310,7 @@ def administration_key(path, company=False):
     return parts[1]
 
 
-class SystemUsage(BaseModel):
+class SystemUsage(SystemPart, BaseModel):
     system = models.ForeignKey(
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="usages"
     )
@@ -324,15 +336,9 @@ class SystemUsage(BaseModel):
     def __str__(self):
         return f"{self.unit} – {self.system}"
 
-    def get_absolute_url(self):
-        return reverse("registry:system_detail", args=[self.system_id])
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return _system_scope(user, action, "system")
 
 
-class SystemLink(BaseModel):
+class SystemLink(SystemPart, BaseModel):
     system = models.ForeignKey(
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="links"
     )
@@ -350,15 +356,9 @@ class SystemLink(BaseModel):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("registry:system_detail", args=[self.system_id])
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return _system_scope(user, action, "system")
 
 
-class SystemRole(BaseModel):
+class SystemRole(SystemPart, BaseModel):
     system = models.ForeignKey(
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="roles"
     )
@@ -415,12 +415,6 @@ class SystemRole(BaseModel):
     def __str__(self):
         return f"{self.role_type}: {self.holder} ({self.system})"
 
-    def get_absolute_url(self):
-        return reverse("registry:system_detail", args=[self.system_id])
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return _system_scope(user, action, "system")
 
     @property
     def holder(self):
@@ -520,7 +514,7 @@ class Integration(BaseModel):
         return q | _system_scope(user, action, "target") if q is not None else None
 
 
-class InformationAsset(BaseModel):
+class InformationAsset(SystemPart, BaseModel):
     """An information set held by a system, classified with KLASSA (K, R, T, S: 0–4)."""
 
     system = models.ForeignKey(
@@ -585,12 +579,6 @@ class InformationAsset(BaseModel):
     def __str__(self):
         return f"{self.name} ({self.system})"
 
-    def get_absolute_url(self):
-        return reverse("registry:system_detail", args=[self.system_id])
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return _system_scope(user, action, "system")
 
     @property
     def klassa(self):
