@@ -131,6 +131,7 @@ class ObjectListView(ModelView):
             export_formats=EXPORT_FORMATS,
             import_url=reverse(self.url_name("import")) if self.importer else None,
             add_url=reverse(self.url_name("add")) if self.has_add_view() else None,
+            extra_links=self.extra_links(),
         )
         template = (
             "core/partials/table_block.html"
@@ -138,6 +139,10 @@ class ObjectListView(ModelView):
             else self.template_name
         )
         return TemplateResponse(request, template, context)
+
+    def extra_links(self):
+        """Hook: [(url, label)] of further actions shown beside Add and Import."""
+        return []
 
     def has_add_view(self):
         return getattr(self, "add_view_exists", True)

@@ -337,7 +337,6 @@ class SystemUsage(SystemPart, BaseModel):
         return f"{self.unit} – {self.system}"
 
 
-
 class SystemLink(SystemPart, BaseModel):
     system = models.ForeignKey(
         System, verbose_name=_("system"), on_delete=models.CASCADE, related_name="links"
@@ -355,7 +354,6 @@ class SystemLink(SystemPart, BaseModel):
 
     def __str__(self):
         return self.title
-
 
 
 class SystemRole(SystemPart, BaseModel):
@@ -414,7 +412,6 @@ class SystemRole(SystemPart, BaseModel):
 
     def __str__(self):
         return f"{self.role_type}: {self.holder} ({self.system})"
-
 
     @property
     def holder(self):
@@ -578,7 +575,6 @@ class InformationAsset(SystemPart, BaseModel):
 
     def __str__(self):
         return f"{self.name} ({self.system})"
-
 
     @property
     def klassa(self):

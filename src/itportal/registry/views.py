@@ -73,6 +73,12 @@ class SystemList(ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("owning_unit", "vendor")
 
+    def extra_links(self):
+        links = [(reverse("registry:archimate_export"), _("ArchiMate export"))]
+        if can(self.request.user, System, "import"):
+            links.append((reverse("registry:archimate_import"), _("ArchiMate import")))
+        return links
+
 
 class SystemDetail(ObjectDetailView):
     model = System
@@ -144,7 +150,7 @@ def _findings_for(system):
     return findings_for_system(system)
 
 
-SystemCreate, SystemEdit, _ = crud_views(System, forms.SystemForm)
+SystemCreate, SystemEdit = crud_views(System, forms.SystemForm)[:2]
 
 
 class SystemDelete(ObjectDeleteView):

@@ -279,3 +279,12 @@ def test_it_creates_a_system_with_capabilities_over_the_api(client_for, org):
     assert list(system.capabilities.all()) == [cap]
     listed = client.get("/api/systems/?lifecycle=operation").json()
     assert listed["count"] == 1
+
+
+@pytest.mark.django_db
+def test_it_links_the_archimate_pages_from_the_system_list(client_for, register):
+    employee = client_for("employee").get("/registry/systems/").content.decode()
+    assert 'href="/registry/archimate/export/"' in employee
+    assert 'href="/registry/archimate/import/"' not in employee
+    staff = client_for("itstaff").get("/registry/systems/").content.decode()
+    assert 'href="/registry/archimate/import/"' in staff
