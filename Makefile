@@ -9,8 +9,7 @@ PORT ?= 8000
 .PHONY: run test lint check bench messages clean
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m venv $(VENV) || { echo "Python's venv module is missing (Debian: apt install python3-venv)."; exit 1; }
 	$(PY) -m pip install --quiet -e .
 	touch $@
 

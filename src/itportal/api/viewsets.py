@@ -85,6 +85,7 @@ class ServiceViewSet(viewsets.ModelViewSet):
             OpenApiParameter(
                 "version",
                 OpenApiTypes.INT,
+                required=True,
                 description="The version you read; a stale version gives 409.",
             )
         ]
@@ -94,7 +95,11 @@ class ServiceViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         version = self.request.query_params.get("version")
-        if version is not None and not (version.isascii() and version.isdigit()):
+        if version is None:
+            raise ValidationError(
+                {"version": [_("Send the version you read (?version=N); it is required.")]}
+            )
+        if not (version.isascii() and version.isdigit()):
             raise ValidationError({"version": [_("The version must be a whole number.")]})
         type(self).delete_service(instance, actor=self.request.user, expected_version=version)
 

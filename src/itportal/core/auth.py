@@ -15,10 +15,14 @@ def _window_start():
     return timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
 
 
-def is_locked_out(username):
+def is_locked_out(username, ip=None):
+    """Too many recent failures for this username from this address. Counting per address
+    keeps a stranger from locking someone else out by guessing from elsewhere."""
     if not username:
         return False
     recent = LoginFailure.objects.filter(username__iexact=username, time__gte=_window_start())
+    if ip:
+        recent = recent.filter(ip=ip)
     return recent.count() >= settings.LOGIN_MAX_FAILURES
 
 
@@ -26,8 +30,11 @@ def record_failure(username, ip=None):
     LoginFailure.objects.create(username=(username or "")[:150], ip=ip)
 
 
-def clear_failures(username):
-    LoginFailure.objects.filter(username__iexact=username).delete()
+def clear_failures(username, ip=None):
+    failures = LoginFailure.objects.filter(username__iexact=username)
+    if ip:
+        failures = failures.filter(ip=ip)
+    failures.delete()
 
 
 def client_ip(request):
@@ -42,7 +49,7 @@ class LockoutModelBackend(ModelBackend):
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if is_locked_out(username):
+        if is_locked_out(username, client_ip(request)):
             raise PermissionDenied(
                 _("Too many failed logins. The account is locked for %(minutes)s minutes.")
                 % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
@@ -51,5 +58,5 @@ class LockoutModelBackend(ModelBackend):
         if user is None:
             record_failure(username, client_ip(request))
         else:
-            clear_failures(username)
+            clear_failures(username, client_ip(request))
         return user

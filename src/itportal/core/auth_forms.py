@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from itportal.core.auth import is_locked_out
+from itportal.core.auth import client_ip, is_locked_out
 
 
 class LoginForm(AuthenticationForm):
@@ -24,7 +24,7 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        if is_locked_out(username):
+        if is_locked_out(username, client_ip(self.request)):
             raise forms.ValidationError(
                 self.error_messages["locked"],
                 code="locked",

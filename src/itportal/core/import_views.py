@@ -7,12 +7,13 @@ import uuid
 from django.contrib import messages
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from itportal.core.context import change_context
+from itportal.core.exports import file_response
 from itportal.core.forms import ImportForm
 from itportal.core.importer import ImportFileError
 from itportal.core.views import ModelView
@@ -80,20 +81,8 @@ class ImportView(ModelView):
     def export(self, fmt):
         """The current rows (as the user may see them) in the importer's columns."""
         queryset = self.model.objects.restrict(self.request.user, "view")
-        dataset = self.importer().export_dataset(queryset)
-        content_type = (
-            "text/csv; charset=utf-8"
-            if fmt == "csv"
-            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        body = dataset.export(fmt)
-        if fmt == "csv":
-            body = "\ufeff" + body  # so that Excel reads Å, Ä and Ö right
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = (
-            f'attachment; filename="{self.opts.model_name}-import.{fmt}"'
-        )
-        return response
+        data = self.importer().export_dataset(queryset)
+        return file_response(data, fmt, f"{self.opts.model_name}-import")
 
     def post(self, request, *args, **kwargs):
         token = request.POST.get("token", "")

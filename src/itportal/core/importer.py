@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from itportal.core.exports import dataset
+
 TRUE_WORDS = {"1", "true", "yes", "ja", "sant", "x", "aktiv", "active"}
 FALSE_WORDS = {"0", "false", "no", "nej", "falskt", "", "inaktiv", "inactive"}
 
@@ -130,19 +132,22 @@ def read_rows(uploaded):
     name = (getattr(uploaded, "name", "") or "").lower()
     data = uploaded.read()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data)
+        rows_read = _read_xlsx(data)
     elif name.endswith(".csv") or name.endswith(".txt") or not name:
-        rows = _read_csv(data)
+        rows_read = _read_csv(data)
     else:
         raise ImportFileError(_("Only CSV and XLSX files can be imported."))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    rows = []
+    for row in rows_read:
+        if any(cell.strip() for cell in row):
+            rows.append(row)
+            if len(rows) - 1 > settings.IMPORT_MAX_ROWS:  # stop reading: refuse at once
+                raise ImportFileError(
+                    _("The file has more than %(limit)s rows; import it in parts.")
+                    % {"limit": settings.IMPORT_MAX_ROWS}
+                )
     if not rows:
         raise ImportFileError(_("The file is empty; it needs a header row and data rows."))
-    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(rows)s rows; at most %(limit)s can be imported at once.")
-            % {"rows": len(rows) - 1, "limit": settings.IMPORT_MAX_ROWS}
-        )
     return [c.strip() for c in rows[0]], rows[1:]
 
 
@@ -157,11 +162,9 @@ def _read_csv(data):
             raise ImportFileError(_("The file is neither UTF-8 nor Windows-1252 text.")) from None
     first = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        return [
-            list(r)
-            for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        ]
+        yield from reader
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": exc}) from None
 
@@ -182,11 +185,11 @@ def _read_xlsx(data):
     except Exception:
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None
     sheet = book.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else _cell_text(v) for v in values])
-    book.close()
-    return rows
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            yield ["" if v is None else _cell_text(v) for v in values]
+    finally:
+        book.close()
 
 
 def _cell_text(value):
@@ -241,17 +244,24 @@ class Importer(ABC):
         header, rows = read_rows(uploaded)
         mapping = self.header_map(header)
         results = []
+        seen = {}  # row key → first row number, to refuse a record given twice in one file
         try:
             with transaction.atomic():
                 for offset, cells in enumerate(rows):
-                    results.append(self._row(offset + 2, cells, mapping, actor))
+                    result = self._row(offset + 2, cells, mapping, actor, seen)
+                    results.append(result)
                 if dry_run or any(r.action == "rejected" for r in results):
                     raise _Rollback
         except _Rollback:
             return ImportResult(results, dry_run=dry_run, committed=False)
         return ImportResult(results, dry_run=dry_run, committed=True)
 
-    def _row(self, number, cells, mapping, actor):
+    def row_key(self, values):
+        """What identifies a record within one file (None: rows may repeat a key)."""
+        value = values.get(self.key)
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def _row(self, number, cells, mapping, actor, seen):
         if len(cells) > len(mapping) and any(c.strip() for c in cells[len(mapping) :]):
             return RowResult(
                 number, "rejected", errors=[("", _("The row has more cells than the header."))]
@@ -272,12 +282,20 @@ class Importer(ABC):
                 errors.extend((column.name, m) for m in exc.messages)
         if errors:
             return RowResult(number, "rejected", raw.get(self.key, ""), errors)
+        key = self.row_key(values)
+        if key is not None:
+            if key in seen:
+                message = _("The same record as in row %(row)s.") % {"row": seen[key]}
+                return RowResult(number, "rejected", raw.get(self.key, ""), [(self.key, message)])
+            seen[key] = number
         try:
             with transaction.atomic():
                 instance = self.find(values)
                 is_new = instance is None
                 if is_new:
                     instance = self.model()
+                elif not self.within_scope(instance, actor):
+                    raise OutOfScope  # an existing row outside the user's units: not theirs
                 before = instance.version if not is_new else None
                 self.apply(instance, values)
                 if is_new:
@@ -331,6 +349,4 @@ class Importer(ABC):
         """Write a changed instance through the app's service."""
 
     def export_dataset(self, queryset):
-        import tablib
-
-        return tablib.Dataset(*self.export_rows(queryset), headers=[c.name for c in self.columns])
+        return dataset([c.name for c in self.columns], self.export_rows(queryset))

@@ -4,8 +4,9 @@ inside one transaction. Domain services (`<app>/services.py`) build on these.
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import F
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -134,6 +135,38 @@ def update_object(obj, *, actor, data=None, expected_version=None):
     return obj
 
 
+def _log_related_changes(obj, *, actor):
+    """Write audit rows for what deleting obj also changes: rows deleted in cascade and
+    references set to NULL. Raises ProtectedError like the delete itself would."""
+    collector = Collector(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    cascaded = [inst for instances in collector.data.values() for inst in instances]
+    cascaded += [inst for queryset in collector.fast_deletes for inst in queryset]
+    for inst in cascaded:
+        if inst is obj or (type(inst) is type(obj) and inst.pk == obj.pk):
+            continue
+        write_change(
+            actor=actor,
+            action=ObjectChange.Action.DELETE,
+            obj=inst,
+            before=snapshot(inst),
+            after={},
+        )
+    for (field, value), batches in collector.field_updates.items():
+        for batch in batches:
+            for inst in batch:
+                old = getattr(inst, field.attname)
+                if any(f.name == "version" for f in type(inst)._meta.concrete_fields):
+                    type(inst)._base_manager.filter(pk=inst.pk).update(version=F("version") + 1)
+                write_change(
+                    actor=actor,
+                    action=ObjectChange.Action.UPDATE,
+                    obj=inst,
+                    before={field.name: old},
+                    after={field.name: value},
+                )
+
+
 @transaction.atomic
 def delete_object(obj, *, actor, expected_version=None):
     """Delete obj (refusing a stale version) and write its 'delete' audit row."""
@@ -144,8 +177,11 @@ def delete_object(obj, *, actor, expected_version=None):
         raise StaleObjectError(obj)
     before = snapshot(stored)
     pk = obj.pk
-    write_change(actor=actor, action=ObjectChange.Action.DELETE, obj=obj, before=before, after={})
     try:
+        _log_related_changes(obj, actor=actor)
+        write_change(
+            actor=actor, action=ObjectChange.Action.DELETE, obj=obj, before=before, after={}
+        )
         obj.delete()
     except models.ProtectedError as exc:
         blockers = sorted({str(o) for o in exc.protected_objects})

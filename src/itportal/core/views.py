@@ -15,10 +15,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from itportal.core.access import ModelAction
 from itportal.core.display import describe_changes, display_value
+from itportal.core.exports import table_response
 from itportal.core.models import ObjectChange
 from itportal.core.permissions import can
 
@@ -117,8 +117,7 @@ class ObjectListView(ModelView):
         if export in EXPORT_FORMATS:
             table = self.table_class(queryset, exclude=[*hidden, "actions"])
             RequestConfig(request, paginate=False).configure(table)
-            name = f"{self.opts.model_name}.{export}"
-            return TableExport(export, table, exclude_columns=("actions",)).response(name)
+            return table_response(table, export, self.opts.model_name)
         table = self.table_class(queryset, exclude=hidden)
         RequestConfig(request, paginate={"per_page": self.per_page()}).configure(table)
         context = self.base_context(

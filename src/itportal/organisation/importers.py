@@ -72,6 +72,9 @@ class OrgUnitImporter(Importer):
     def __init__(self):
         self.cache = _OrganisationCache()
 
+    def row_key(self, values):
+        return (values["organisation"].replace("-", ""), values["cost_centre"].lower())
+
     def find(self, values):
         organisation = self.cache.organisation(values["organisation"])
         values["_organisation"] = organisation
@@ -85,8 +88,9 @@ class OrgUnitImporter(Importer):
         unit.cost_centre = values["cost_centre"]
         unit.name = values["name"]
         unit.kind = values["kind"]
-        parent_cc = values.get("parent_cost_centre", "")
-        unit.parent = self.cache.unit(organisation, parent_cc, "parent") if parent_cc else None
+        if "parent_cost_centre" in values:  # an empty cell: a top unit; no column: unchanged
+            parent_cc = values["parent_cost_centre"]
+            unit.parent = self.cache.unit(organisation, parent_cc, "parent") if parent_cc else None
         if "headcount" in values:
             unit.headcount = values["headcount"]
         if "active" in values:

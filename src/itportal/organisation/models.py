@@ -96,8 +96,14 @@ class Organisation(BaseModel):
             raise ValidationError(
                 {"municipality_code": _("A municipality needs its municipality code.")}
             )
-        if self.owner_id and self.owner_id == self.pk:
-            raise ValidationError({"owner": _("An organisation cannot own itself.")})
+        owner, seen = self.owner, set()
+        while owner is not None and owner.pk not in seen:
+            if self.pk and owner.pk == self.pk:
+                raise ValidationError(
+                    {"owner": _("An organisation cannot own itself, directly or through others.")}
+                )
+            seen.add(owner.pk)
+            owner = owner.owner
 
 
 class OrgUnit(BaseModel):

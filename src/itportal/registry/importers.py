@@ -305,6 +305,9 @@ class SystemRoleImporter(Importer):
         self.lookups = _Lookups()
         self.role_types = {r.code: r for r in RoleType.objects.all()}
 
+    def row_key(self, values):
+        return tuple(str(values.get(k, "")).lower() for k in ("system", "role", "person", "start"))
+
     def role_type(self, code):
         found = self.role_types.get(code.strip().lower())
         if found is None:
@@ -355,6 +358,9 @@ class SystemRoleImporter(Importer):
 
 
 class IntegrationImporter(Importer):
+    def row_key(self, values):
+        return tuple(values[k].lower() for k in ("source", "target", "information"))
+
     model = Integration
     key = "information"
     title = gettext_lazy("Import integrations")

@@ -191,7 +191,9 @@ def test_it_creates_updates_and_deletes_a_person(org, api):
     person.refresh_from_db()
     assert (person.title, person.unit, person.version) == ("Systemförvaltare", org["school"], 2)
 
-    assert api.delete(f"{PEOPLE}{person.pk}/").status_code == 204
+    missing = api.delete(f"{PEOPLE}{person.pk}/")
+    assert missing.status_code == 400 and "version" in missing.json()
+    assert api.delete(f"{PEOPLE}{person.pk}/?version=2").status_code == 204
     assert not Person.objects.filter(pk=person.pk).exists()
 
 
@@ -420,7 +422,7 @@ def test_it_refuses_to_delete_a_unit_with_people_and_deletes_nothing(org, api):
     unit = org["school"]
     before = (OrgUnit.objects.count(), Person.objects.count(), ObjectChange.objects.count())
 
-    response = api.delete(f"{UNITS}{unit.pk}/")
+    response = api.delete(f"{UNITS}{unit.pk}/?version={unit.version}")
 
     assert response.status_code in (400, 409)
     message = " ".join(response.json()["non_field_errors"])

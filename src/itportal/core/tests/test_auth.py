@@ -48,3 +48,21 @@ def test_it_sends_anonymous_visitors_to_the_login_page(client, org):
     assert response.status_code == 302
     assert response["Location"].startswith("/login/?next=/org/units/")
     assert client.get("/health/").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_it_locks_out_per_address_so_a_stranger_cannot_lock_someone_out(client, users):
+    from django.test import Client
+
+    stranger = Client(REMOTE_ADDR="203.0.113.9")
+    with override_settings(LOGIN_MAX_FAILURES=2):
+        for _ in range(3):
+            stranger.post("/api/auth/token/", {"username": "itstaff", "password": "wrong"})
+        assert (
+            stranger.post(
+                "/api/auth/token/", {"username": "itstaff", "password": PASSWORD}
+            ).status_code
+            == 400
+        )
+        response = login(client, "itstaff", PASSWORD)  # from the user's own address
+    assert response.status_code == 302

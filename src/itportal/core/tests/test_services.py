@@ -126,3 +126,49 @@ def _superuser():
     from django.contrib.auth.models import User
 
     return User.objects.create_superuser("root", "root@kommun.test", "x-very-secret-1")
+
+
+@pytest.mark.django_db
+def test_it_logs_what_a_delete_changes_besides_the_row_itself(org, users):
+    from itportal.organisation.models import OrgUnit, UnitRole
+
+    manager = org["people"][3]
+    school = org["school"]
+    OrgUnit.objects.filter(pk=school.pk).update(manager=manager)
+    delete_object(Person.objects.get(pk=manager.pk), actor=users["admin"])
+    school.refresh_from_db()
+    assert school.manager is None and school.version == 2
+    change = changes_for(school).get(action="update")
+    assert (change.before, change.after) == ({"manager": manager.pk}, {"manager": None})
+    role = UnitRole.objects.create(user=users["employee"], kind="it_coordinator", unit=school)
+    school.people.all().delete()
+    delete_object(OrgUnit.objects.get(pk=school.pk), actor=users["admin"])
+    assert changes_for(role).get().action == "delete"
+
+
+@pytest.mark.django_db
+def test_it_logs_a_role_granted_in_the_admin(org, users):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    client = Client()
+    client.force_login(_superuser())
+    employee = users["employee"]
+    admin_group = Group.objects.get(name="it_admin")
+    data = {
+        "username": "employee",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "groups": [admin_group.pk, Group.objects.get(name="employee").pk],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+    }
+    response = client.post(f"/admin/auth/user/{employee.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    change = ObjectChange.objects.filter(content_type__model="user", object_id=str(employee.pk))
+    row = change.get()
+    assert row.before == {"groups": ["employee"]}
+    assert row.after == {"groups": ["employee", "it_admin"]}
+    assert row.actor == "root"

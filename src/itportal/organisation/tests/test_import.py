@@ -201,3 +201,54 @@ def test_it_rejects_rows_outside_a_coordinators_units(client_for, org):
     assert "outside the units you act for" in response.content.decode()
     school.refresh_from_db()
     assert school.name == "Utbildningsförvaltningen"
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_coordinator_pulling_an_outside_unit_or_person_into_their_units(
+    client_for, org
+):
+    number = org["organisation"].org_number
+    school = org["school"]
+    rows = [
+        ["organisation", "cost_centre", "name", "kind", "parent_cost_centre"],
+        [number, school.cost_centre, school.name, "administration", org["it_office"].cost_centre],
+    ]
+    response = client_for("coordinator").post(UNITS_URL, {"file": xlsx_file(rows)})
+    assert response.status_code == 422
+    school.refresh_from_db()
+    assert school.parent == org["board"]
+    outsider = org["people"][3]  # works at the school
+    text = people_csv(org, [f"{outsider.email};Ny;Namn;{{org}};{{cc}};;ja"])
+    response = client_for("coordinator").post(PEOPLE_URL, {"file": csv_file(text)})
+    assert response.status_code == 422
+    outsider.refresh_from_db()
+    assert (outsider.first_name, outsider.unit) != ("Ny", org["it_office"])
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_parent_alone_when_the_file_has_no_parent_column(client_for, org):
+    office = org["it_office"]
+    rows = [
+        ["organisation", "cost_centre", "name", "kind"],
+        [org["organisation"].org_number, office.cost_centre, "IT-enheten", "office"],
+    ]
+    response = client_for("itstaff").post(UNITS_URL, {"file": xlsx_file(rows)})
+    assert response.context["result"].committed
+    office.refresh_from_db()
+    assert (office.name, office.parent) == ("IT-enheten", org["administration"])
+
+
+@pytest.mark.django_db
+def test_it_rejects_a_record_given_twice_in_one_file(client_for, org):
+    text = people_csv(
+        org,
+        [
+            "dup@kommun.test;Anna;Ek;{org};{cc};;ja",
+            "DUP@kommun.test;Anna;Eke;{org};{cc};;ja",
+        ],
+    )
+    response = client_for("itstaff").post(PEOPLE_URL, {"file": csv_file(text)})
+    assert response.status_code == 422
+    (row,) = response.context["result"].rejected
+    assert row.number == 3 and row.errors == [("email", "The same record as in row 2.")]
+    assert not Person.objects.filter(email="dup@kommun.test").exists()

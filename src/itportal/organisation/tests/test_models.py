@@ -86,3 +86,18 @@ def test_it_refuses_moving_a_unit_with_children_to_another_organisation(org):
     )
     with pytest.raises(ValidationError, match="cannot move to another organisation"):
         orgunit_update(org["administration"], actor="test", data={"organisation": company})
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_ownership_cycle(org):
+    from itportal.organisation.services import record_update
+
+    municipality = org["organisation"]
+    company = record_create(
+        Organisation(
+            name="Norrsjö Hamn AB", kind="company", org_number="556036-0793", owner=municipality
+        ),
+        actor="test",
+    )
+    with pytest.raises(ValidationError, match="directly or through others"):
+        record_update(municipality, actor="test", data={"owner": company})

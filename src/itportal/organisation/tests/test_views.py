@@ -203,3 +203,21 @@ def test_it_refuses_a_coordinator_moving_a_unit_out_of_their_subtree(client_for,
     unit.refresh_from_db()
     assert unit.parent == org["administration"]
     assert not ObjectChange.objects.filter(object_id=str(unit.pk), action="update").exists()
+
+
+@pytest.mark.django_db
+def test_it_defuses_spreadsheet_formulas_in_exports(client_for, org):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    person = org["people"][0]
+    type(person).objects.filter(pk=person.pk).update(title='=HYPERLINK("http://x.test";"y")')
+    client = client_for("admin")
+    csv_text = client.get(f"/org/people/?q={person.email}&export=csv&columns=name&columns=title")
+    assert "'=HYPERLINK" in csv_text.content.decode("utf-8-sig")
+    xlsx = client.get("/org/people/import/?export=xlsx")
+    sheet = load_workbook(BytesIO(xlsx.content)).active
+    titles = [row[5].value for row in sheet.iter_rows(min_row=2)]
+    assert '\'=HYPERLINK("http://x.test";"y")' in titles
+    assert all(row[5].data_type != "f" for row in sheet.iter_rows(min_row=2))
