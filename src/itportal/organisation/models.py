@@ -173,6 +173,18 @@ class OrgUnit(BaseModel):
         return None
 
     def clean(self):
+        if self.pk and self.organisation_id:
+            stored = OrgUnit.objects.filter(pk=self.pk).values_list("organisation_id", flat=True)
+            moved = stored.first() not in (None, self.organisation_id)
+            if moved and OrgUnit.objects.filter(parent_id=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "organisation": _(
+                            "A unit with units below it cannot move to another organisation; "
+                            "move or remove the units below it first."
+                        )
+                    }
+                )
         if self.parent_id is None:
             return
         if self.pk and self.parent_id == self.pk:

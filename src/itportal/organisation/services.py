@@ -1,11 +1,9 @@
 """Every write to the organisation register. Each one validates, keeps the unit tree's
 materialised paths consistent, and writes its audit row in the same transaction."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
-from django.utils.translation import gettext as _
 
 from itportal.core import services as core
 from itportal.organisation.models import OrgUnit
@@ -46,15 +44,6 @@ def orgunit_update(unit, *, actor, data=None, expected_version=None):
     unit.path, unit.depth = stored["path"], stored["depth"]
     for name, value in (data or {}).items():
         setattr(unit, name, value)
-    if unit.organisation_id != stored["organisation_id"] and unit.children.exists():
-        raise ValidationError(
-            {
-                "organisation": _(
-                    "A unit with units below it cannot move to another organisation; "
-                    "move or remove the units below it first."
-                )
-            }
-        )
     if unit.parent_id != stored["parent_id"]:
         unit.full_clean()  # the cycle check needs the old path
         unit.path = _path_for(unit)

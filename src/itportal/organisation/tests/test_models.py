@@ -101,3 +101,30 @@ def test_it_refuses_an_ownership_cycle(org):
     )
     with pytest.raises(ValidationError, match="directly or through others"):
         record_update(municipality, actor="test", data={"owner": company})
+
+
+@pytest.mark.django_db
+def test_it_shows_a_refused_organisation_move_as_a_form_error_in_the_admin(org):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("root", "root@kommun.test", "x-secret-12"))
+    company = record_create(
+        Organisation(name="Norrsjö Energi AB", kind="company", org_number="556036-0793"),
+        actor="test",
+    )
+    board = org["board"]
+    data = {
+        "organisation": company.pk,
+        "name": board.name,
+        "kind": board.kind,
+        "cost_centre": board.cost_centre,
+        "headcount": 0,
+        "active": "on",
+    }
+    response = client.post(f"/admin/organisation/orgunit/{board.pk}/change/", data)
+    assert response.status_code == 200
+    assert "cannot move to another organisation" in response.content.decode()
+    board.refresh_from_db()
+    assert board.organisation == org["organisation"]
