@@ -5,10 +5,9 @@ service functions that write."""
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -307,22 +306,3 @@ class ObjectDeleteView(ModelView):
 
     def success_url(self, obj):
         return reverse(self.url_name("list"))
-
-
-def paginate(request, queryset, per_page=50):
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    if not page.object_list and page.number > 1:
-        raise Http404
-    return page
-
-
-__all__ = [
-    "NON_FIELD_ERRORS",
-    "ObjectCreateView",
-    "ObjectDeleteView",
-    "ObjectDetailView",
-    "ObjectEditView",
-    "ObjectListView",
-    "PortalView",
-    "paginate",
-]
