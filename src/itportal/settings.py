@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "itportal.core",
     "itportal.organisation",
     "itportal.registry",
+    "itportal.catalogue",
+    "itportal.chargeback",
     "itportal.api",
     "itportal.demo",
 ]
@@ -163,6 +165,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REVIEW_MAX_MONTHS = env.get_int("REVIEW_MAX_MONTHS", 12, minimum=1)
 # Contracts whose notice date falls within this many days are flagged for renewal.
 RENEWAL_WARNING_DAYS = env.get_int("RENEWAL_WARNING_DAYS", 90, minimum=1)
+
+# Chargeback: default accounts for the finance system (SIE export) when a service or IT fee
+# rule names none; VAT and receivables for companies; the cost centre credited with IT fees.
+CHARGEBACK_COST_ACCOUNT = env.get_str("CHARGEBACK_COST_ACCOUNT", "6540")
+CHARGEBACK_REVENUE_ACCOUNT = env.get_str("CHARGEBACK_REVENUE_ACCOUNT", "3590")
+CHARGEBACK_FEE_COST_ACCOUNT = env.get_str("CHARGEBACK_FEE_COST_ACCOUNT", "6541")
+CHARGEBACK_FEE_REVENUE_ACCOUNT = env.get_str("CHARGEBACK_FEE_REVENUE_ACCOUNT", "3591")
+CHARGEBACK_VAT_ACCOUNT = env.get_str("CHARGEBACK_VAT_ACCOUNT", "2611")
+CHARGEBACK_RECEIVABLE_ACCOUNT = env.get_str("CHARGEBACK_RECEIVABLE_ACCOUNT", "1510")
+CHARGEBACK_FEE_COST_CENTRE = env.get_str("CHARGEBACK_FEE_COST_CENTRE", "")
 
 PORTAL_NAME = env.get_str("PORTAL_NAME", "IT-portalen")
 PORTAL_OWNER = env.get_str("PORTAL_OWNER", "Kommunkoncernen")

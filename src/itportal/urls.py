@@ -11,6 +11,8 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("org/", include("itportal.organisation.urls")),
     path("registry/", include("itportal.registry.urls")),
+    path("services/", include("itportal.catalogue.urls")),
+    path("chargeback/", include("itportal.chargeback.urls")),
     path("core/", include("itportal.core.urls")),
     path("api/", include("itportal.api.urls")),
     path("admin/", admin.site.urls),

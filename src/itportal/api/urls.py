@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from itportal.catalogue.api import routes as catalogue_routes
+from itportal.chargeback.api import routes as chargeback_routes
 from itportal.core.access import LoggedIn, Public
 from itportal.organisation.api import views as org
 from itportal.registry.api import views as reg
@@ -52,6 +54,8 @@ router.register("capabilities", reg.CapabilityViewSet, basename="capability")
 router.register("tags", reg.TagViewSet, basename="tag")
 router.register("contracts", reg.ContractViewSet, basename="contract")
 router.register("licences", reg.LicenceViewSet, basename="licence")
+catalogue_routes.register(router)
+chargeback_routes.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 
+from itportal.core.access import rule_of
 from itportal.core.roles import is_it_admin
 
 # Sections of the main menu; the current section's pages show as a second row.
@@ -30,15 +31,46 @@ MENU = (
             ("registry:licence_coordination", _("Licence coordination")),
         ),
     ),
+    (
+        _("IT services"),
+        (
+            ("catalogue:catalogue", _("Catalogue")),
+            ("catalogue:service_list", _("Services")),
+            ("catalogue:pricelist_list", _("Price lists")),
+            ("catalogue:subscription_list", _("Subscriptions")),
+            ("catalogue:itfeerule_list", _("IT fee")),
+        ),
+    ),
+    (
+        _("Chargeback"),
+        (
+            ("chargeback:run_list", _("Runs")),
+            ("chargeback:simulation", _("IT fee or services")),
+            ("chargeback:kpis", _("Cost KPIs")),
+            ("chargeback:benchmark", _("Benchmarking")),
+            ("chargeback:yearfigures_list", _("Year figures")),
+        ),
+    ),
 )
 
 
-def _items(entries, path):
+def _allowed(url, user):
+    """May `user` open `url`? The menu leaves out pages whose access rule would refuse."""
+    try:
+        rule = rule_of(resolve(url).func)
+    except Resolver404:
+        return False
+    return rule is None or rule.allows(user)
+
+
+def _items(entries, path, user=None):
     items = []
     for name, label in entries:
         try:
             url = reverse(name)
         except NoReverseMatch:
+            continue
+        if user is not None and not _allowed(url, user):
             continue
         items.append({"url": url, "label": label, "current": False})
     matching = [i for i in items if path.startswith(i["url"])]
@@ -53,7 +85,7 @@ def portal(request):
     path = getattr(request, "path", "")
     if user is not None and user.is_authenticated:
         for label, entries in MENU:
-            items = _items(entries, path)
+            items = _items(entries, path, user)
             if not items:
                 continue
             prefix = "/" + items[0]["url"].strip("/").split("/")[0] + "/"

@@ -1,0 +1,252 @@
+"""Every write to chargeback runs: compute, approve, reopen, close, delete, adjust.
+
+Each checks the run's state under a row lock and writes an audit row. A closed run is refused
+by every function here, and by the database triggers besides.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from itportal.chargeback import engine
+from itportal.chargeback.models import (
+    Adjustment,
+    ChargebackLine,
+    ChargebackRun,
+    PeriodKind,
+    RunState,
+    month_bounds,
+)
+from itportal.core import services as core
+from itportal.core.services import StaleObjectError, snapshot, write_change
+
+PERIOD = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>\d{2})|[Qq](?P<quarter>[1-4]))$")
+BATCH = 2000
+
+
+def parse_period(text):
+    """'2026-11' → (month, 2026-11-01, 2026-11-30); '2026-Q4' → (quarter, 2026-10-01, …)."""
+    match = PERIOD.match((text or "").strip())
+    if not match:
+        raise ValidationError(
+            _("“%(text)s” is not a period: write a month as YYYY-MM or a quarter as YYYY-Qn.")
+            % {"text": text}
+        )
+    year = int(match["year"])
+    if match["month"]:
+        month = int(match["month"])
+        if not 1 <= month <= 12:
+            raise ValidationError(
+                _("“%(text)s” has no month %(month)s.") % {"text": text, "month": month}
+            )
+        first, last = month_bounds(datetime.date(year, month, 1))
+        return PeriodKind.MONTH, first, last
+    quarter = int(match["quarter"])
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    _, last = month_bounds(datetime.date(year, 3 * quarter, 1))
+    return PeriodKind.QUARTER, first, last
+
+
+def _locked(run, expected_version=None):
+    stored = ChargebackRun._base_manager.select_for_update().get(pk=run.pk)
+    seen = run.version if expected_version is None else int(expected_version)
+    if stored.version != seen:
+        run.version = seen
+        raise StaleObjectError(run)
+    return stored
+
+
+def _refuse_unless(run, *states):
+    if run.state in states:
+        return
+    if run.state == RunState.CLOSED:
+        raise ValidationError(
+            _(
+                "%(run)s is closed and can no longer change. Correct it with an adjustment, "
+                "which is booked in a later run."
+            )
+            % {"run": run},
+            code="closed",
+        )
+    raise ValidationError(
+        _("%(run)s is %(state)s; this needs a run that is %(needed)s.")
+        % {
+            "run": run,
+            "state": run.get_state_display().lower(),
+            "needed": _(" or ").join(str(RunState(s).label).lower() for s in states),
+        },
+        code="state",
+    )
+
+
+def _user(actor):
+    return None if actor is None or isinstance(actor, str) else actor
+
+
+def _set_state(run, *, actor, values, caller=None):
+    """Write `values` to the locked `run`, audit the change; refresh the caller's copy."""
+    before = snapshot(run)
+    for name, value in values.items():
+        setattr(run, name, value)
+    run.version += 1
+    run.save(update_fields=[*values, "version", "updated"])
+    old, new = core._diff(before, snapshot(run))
+    write_change(actor=actor, action="update", obj=run, before=old, after=new)
+    if caller is not None and caller is not run:
+        caller.refresh_from_db()
+        return caller
+    return run
+
+
+def _store(run, lines):
+    ChargebackLine.objects.filter(run=run).delete()
+    rows = [
+        ChargebackLine(
+            run=run,
+            kind=x.kind,
+            unit_id=x.unit_id,
+            cost_centre=x.cost_centre,
+            service_id=x.service_id,
+            fee_rule_id=x.fee_rule_id,
+            adjustment_id=x.adjustment_id,
+            description=x.description,
+            quantity=x.quantity,
+            unit_price=x.unit_price,
+            amount=x.amount,
+            vat_rate=x.vat_rate,
+            vat=x.vat,
+            account=x.account,
+            revenue_account=x.revenue_account,
+        )
+        for x in lines
+    ]
+    ChargebackLine.objects.bulk_create(rows, batch_size=BATCH)
+
+
+@transaction.atomic
+def compute_run(organisation, period, *, actor):
+    """Create or recompute the draft run of `organisation` for `period` ('YYYY-MM' or
+    'YYYY-Qn'). Refuses a run that is approved or closed. Returns the run."""
+    kind, start, end = parse_period(period)
+    run = (
+        ChargebackRun._base_manager.select_for_update()
+        .filter(organisation=organisation, period_start=start)
+        .first()
+    )
+    if run is not None:
+        _refuse_unless(run, RunState.DRAFT)
+        if run.kind != kind or run.period_end != end:
+            raise ValidationError(
+                _("%(run)s already covers %(start)s – %(end)s; delete that draft first.")
+                % {"run": run, "start": run.period_start, "end": run.period_end}
+            )
+    overlapping = ChargebackRun.objects.filter(
+        organisation=organisation, period_start__lte=end, period_end__gte=start
+    ).exclude(pk=getattr(run, "pk", None))
+    if overlapping.exists():
+        raise ValidationError(
+            _("%(run)s already covers part of %(start)s – %(end)s.")
+            % {"run": overlapping.first(), "start": start.isoformat(), "end": end.isoformat()}
+        )
+    created = run is None
+    if created:
+        run = ChargebackRun(
+            organisation=organisation, kind=kind, period_start=start, period_end=end
+        )
+        core.create_object(run, actor=actor)
+    adjustments = list(engine.pending_adjustments(organisation, start, run))
+    lines = engine.compute_lines(organisation, start, end, adjustments=adjustments)
+    Adjustment.objects.filter(booked_in=run).exclude(pk__in=[a.pk for a in adjustments]).update(
+        booked_in=None
+    )
+    Adjustment.objects.filter(pk__in=[a.pk for a in adjustments]).update(booked_in=run)
+    _store(run, lines)
+    totals = {
+        "line_count": len(lines),
+        "total_amount": sum((x.amount for x in lines), engine.Decimal(0)),
+        "total_vat": sum((x.vat for x in lines), engine.Decimal(0)),
+        "computed_at": timezone.now(),
+    }
+    _set_state(run, actor=actor, values=totals)
+    return run
+
+
+@transaction.atomic
+def approve_run(run, *, actor, expected_version=None):
+    stored = _locked(run, expected_version)
+    _refuse_unless(stored, RunState.DRAFT)
+    return _set_state(
+        stored,
+        caller=run,
+        actor=actor,
+        values={
+            "state": RunState.APPROVED,
+            "approved_at": timezone.now(),
+            "approved_by": _user(actor),
+        },
+    )
+
+
+@transaction.atomic
+def reopen_run(run, *, actor, expected_version=None):
+    """Send an approved run back to draft, for a recomputation."""
+    stored = _locked(run, expected_version)
+    _refuse_unless(stored, RunState.APPROVED)
+    return _set_state(
+        stored,
+        caller=run,
+        actor=actor,
+        values={"state": RunState.DRAFT, "approved_at": None, "approved_by": None},
+    )
+
+
+@transaction.atomic
+def close_run(run, *, actor, expected_version=None):
+    stored = _locked(run, expected_version)
+    _refuse_unless(stored, RunState.APPROVED)
+    return _set_state(
+        stored,
+        caller=run,
+        actor=actor,
+        values={
+            "state": RunState.CLOSED,
+            "closed_at": timezone.now(),
+            "closed_by": _user(actor),
+        },
+    )
+
+
+@transaction.atomic
+def delete_run(run, *, actor, expected_version=None):
+    run = _locked(run, expected_version)
+    _refuse_unless(run, RunState.DRAFT)
+    Adjustment.objects.filter(booked_in=run).update(booked_in=None)
+    ChargebackLine.objects.filter(run=run).delete()
+    return core.delete_object(run, actor=actor, expected_version=run.version)
+
+
+@transaction.atomic
+def create_adjustment(line, *, amount, reason, actor):
+    adjustment = Adjustment(original=line, amount=amount, reason=reason)
+    return core.create_object(adjustment, actor=actor)
+
+
+@transaction.atomic
+def update_adjustment(adjustment, *, actor, data, expected_version=None):
+    if adjustment.booked_in_id and adjustment.booked_in.state != RunState.DRAFT:
+        _refuse_unless(adjustment.booked_in, RunState.DRAFT)
+    return core.update_object(adjustment, actor=actor, data=data, expected_version=expected_version)
+
+
+def totals(run):
+    """Amount, VAT and line count summed from the stored lines (the run caches the same)."""
+    row = ChargebackLine.objects.filter(run=run).aggregate(
+        amount=Sum("amount"), vat=Sum("vat"), count=Count("pk")
+    )
+    zero = engine.Decimal(0)
+    return {"amount": row["amount"] or zero, "vat": row["vat"] or zero, "count": row["count"]}
