@@ -48,7 +48,7 @@ def parse_period(text):
         return PeriodKind.MONTH, first, last
     quarter = int(match["quarter"])
     first = datetime.date(year, 3 * quarter - 2, 1)
-    _, last = month_bounds(datetime.date(year, 3 * quarter, 1))
+    last = month_bounds(datetime.date(year, 3 * quarter, 1))[1]
     return PeriodKind.QUARTER, first, last
 
 

@@ -19,22 +19,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from itportal.api.permissions import RestrictedPermission
+from itportal.catalogue.tests import access_table as catalogue_access
+from itportal.chargeback.tests import access_table as chargeback_access
 from itportal.core.access import LoggedIn, ModelAction, Public, rule_of
 from itportal.core.models import ObjectChange
 from itportal.core.services import write_change
-from itportal.core.views import PortalView
-from itportal.organisation.models import (
-    Body,
-    BodyMembership,
-    Organisation,
-    OrgUnit,
-    Person,
-    Vendor,
-    VendorContact,
-)
-
-from itportal.catalogue.tests import access_table as catalogue_access
-from itportal.chargeback.tests import access_table as chargeback_access
 from itportal.core.tests.access_outcomes import (
     API_DENIED,
     API_READ,
@@ -45,6 +34,16 @@ from itportal.core.tests.access_outcomes import (
     PAGE_UNIT_WRITE,
     REDIRECT,
     ROLES,
+)
+from itportal.core.views import PortalView
+from itportal.organisation.models import (
+    Body,
+    BodyMembership,
+    Organisation,
+    OrgUnit,
+    Person,
+    Vendor,
+    VendorContact,
 )
 
 # URL name → expected outcome per role, in the order of ROLES:
