@@ -1,19 +1,10 @@
 """Rows of the permission-coverage table (core/tests/test_permission_coverage.py) for the
-chargeback app's URLs and API routes, and one object per model whose pk its URLs take."""
+chargeback app: runs in access_runs.py, KPIs and simulation in access_kpis.py."""
 
-from itportal.core.tests.access_outcomes import (  # noqa: F401
-    API_DENIED,
-    API_READ,
-    LOGIN,
-    PAGE_ADMIN,
-    PAGE_READ,
-    PAGE_STAFF_WRITE,
-    PAGE_UNIT_WRITE,
-    REDIRECT,
-)
+from itportal.chargeback.tests import access_kpis, access_runs
 
-ROWS = {}
+ROWS = {**access_runs.ROWS, **access_kpis.ROWS}
 
 
 def objects(org):
-    return {}
+    return {**access_runs.objects(org), **access_kpis.objects(org)}

@@ -1,0 +1,5 @@
+"""API routes; see routes.py."""
+
+
+def register(router):
+    pass
