@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itportal.catalogue.models import FINANCE_ROLES, ITFeeRule, Service, unit_scope
 from itportal.core.models import BaseModel
+from itportal.core.permissions import RestrictedQuerySet
 from itportal.core.roles import ANY_USER, Role
 from itportal.organisation.models import Organisation, OrgUnit
 
@@ -183,6 +184,8 @@ class ChargebackLine(models.Model):
     vat = models.DecimalField(_("VAT"), **MONEY)
     account = models.CharField(_("cost account"), max_length=10)
     revenue_account = models.CharField(_("revenue account"), max_length=10)
+
+    objects = RestrictedQuerySet.as_manager()
 
     access_policy = {"view": FINANCE_ROLES}
 

@@ -8,7 +8,7 @@ import datetime
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,29 +103,78 @@ def _set_state(run, *, actor, values, caller=None):
     return run
 
 
+# The columns _store writes, in the order of its rows.
+_LINE_FIELDS = (
+    "run",
+    "kind",
+    "unit",
+    "cost_centre",
+    "service",
+    "fee_rule",
+    "adjustment",
+    "description",
+    "quantity",
+    "unit_price",
+    "amount",
+    "vat_rate",
+    "vat",
+    "account",
+    "revenue_account",
+)
+
+
 def _store(run, lines):
-    ChargebackLine.objects.filter(run=run).delete()
+    """Replace the draft's lines: one DELETE, then plain INSERTs of the rows.
+
+    No model instances and no ORM delete: a monthly run of the large demo writes some 9,000
+    lines, and the ORM's per-object work (collecting the lines to check what refers to them,
+    preparing every field of every row) was two thirds of the run's time. Only drafts get here
+    (the callers refuse other states; the triggers refuse a closed run's lines besides), and
+    adjustments only ever refer to lines of closed runs, so nothing refers to the rows deleted.
+    """
+    opts = ChargebackLine._meta
+    fields = [opts.get_field(name) for name in _LINE_FIELDS]
+    quote = connection.ops.quote_name
+    insert = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(opts.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    adapt = connection.ops.adapt_decimalfield_value
+
+    def decimal(name, value):
+        field = opts.get_field(name)
+        return adapt(value, field.max_digits, field.decimal_places)
+
     rows = [
-        ChargebackLine(
-            run=run,
-            kind=x.kind,
-            unit_id=x.unit_id,
-            cost_centre=x.cost_centre,
-            service_id=x.service_id,
-            fee_rule_id=x.fee_rule_id,
-            adjustment_id=x.adjustment_id,
-            description=x.description,
-            quantity=x.quantity,
-            unit_price=x.unit_price,
-            amount=x.amount,
-            vat_rate=x.vat_rate,
-            vat=x.vat,
-            account=x.account,
-            revenue_account=x.revenue_account,
+        (
+            run.pk,
+            x.kind,
+            x.unit_id,
+            x.cost_centre,
+            x.service_id,
+            x.fee_rule_id,
+            x.adjustment_id,
+            x.description,
+            decimal("quantity", x.quantity),
+            decimal("unit_price", x.unit_price),
+            decimal("amount", x.amount),
+            decimal("vat_rate", x.vat_rate),
+            decimal("vat", x.vat),
+            x.account,
+            x.revenue_account,
         )
         for x in lines
     ]
-    ChargebackLine.objects.bulk_create(rows, batch_size=BATCH)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM {} WHERE {} = %s".format(
+                quote(opts.db_table), quote(opts.get_field("run").column)
+            ),
+            [run.pk],
+        )
+        for i in range(0, len(rows), BATCH):
+            cursor.executemany(insert, rows[i : i + BATCH])
 
 
 @transaction.atomic

@@ -823,6 +823,9 @@ def export_model():
                 w.text(el, "name", prop.name)
     ET.indent(root, space="  ")
     out = io.BytesIO()
+    # Again here: another library (WeasyPrint's PDF metadata) may have re-registered the empty
+    # prefix in ElementTree's process-wide map since this module was imported.
+    ET.register_namespace("", NS)
     ET.ElementTree(root).write(out, encoding="UTF-8", xml_declaration=True)
     return out.getvalue()
 

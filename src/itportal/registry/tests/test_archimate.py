@@ -215,6 +215,19 @@ def test_the_export_validates_against_the_official_xsds(landscape, official_sche
     assert archimate.validation_errors(data) == []
 
 
+def test_the_export_stays_valid_after_a_pdf_was_rendered_in_the_same_process(
+    landscape, official_schema
+):
+    # WeasyPrint (chargeback's PDF invoice basis) re-registers the empty prefix in ElementTree's
+    # process-wide namespace map, which once made every later export lose its namespace.
+    import weasyprint
+
+    weasyprint.HTML(string="<p>Fakturaunderlag</p>").write_pdf()
+    data = archimate.export_model()
+
+    assert [e.reason for e in official_schema.iter_errors(data)] == []
+
+
 def test_the_export_maps_systems_units_capabilities_and_integrations(landscape, org):
     data = archimate.export_model()
     root = ET.fromstring(data)
