@@ -49,6 +49,7 @@ def render_markdown(report):
         "",
         "Server-side times through Django's test client (middleware, view, template or "
         "serializer; no network, no browser), next to the hand-written SQL the page needs. "
+        "Scenarios that time an action instead of a page (a chargeback run) say so below. "
         "Ratio = page median / SQL median.",
         "",
         "| Scenario | Median ms | p90 ms | Queries | SQL median ms | SQL queries | Ratio |",
@@ -71,8 +72,12 @@ def render_markdown(report):
             text += f": {s['description']}"
         if s.get("error"):
             text += f" **Error:** {s['error']}"
-        else:
+        elif s["page"]["bytes"]:
             text += f" ({s['page']['bytes']:,} bytes; SQL fetches {s['sql']['rows']:,} rows)"
+        else:
+            text += f" (SQL fetches {s['sql']['rows']:,} rows)"
+        if s.get("check"):
+            text += f" Check: {s['check']}"
         lines.append(text)
     return "\n".join(lines) + "\n"
 

@@ -8,8 +8,9 @@
    in a marker table; later runs reuse it unless --rebuild is given or the profile, seed, demo
    steps or migrations differ from the marker.
 3. Renders every scenario (benchmarks.scenarios) with Django's test client as an IT
-   administrator: one warm-up run that also counts the queries, then N timed runs, alternating
-   with N timed runs of the scenario's hand-written SQL.
+   administrator (or runs its action, e.g. a chargeback run): one warm-up run that also counts
+   the queries and checks the result against the SQL where the scenario says how, then N timed
+   runs, alternating with N timed runs of the scenario's hand-written SQL.
 4. Writes benchmarks/results/latest.md and latest.json and prints the table.
 
 Only `main()` touches the environment; `run_suite()` is the core the test calls inside an
@@ -96,23 +97,32 @@ def _get(client, url, headers):
 
 
 def measure(scenario, client, picks, repeat):
-    """Time one scenario: its page through `client` and its SQL, `repeat` times each."""
+    """Time one scenario: its page through `client` (or its action) and its SQL, `repeat` times
+    each."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     url, queries = scenario.resolve(picks)
     headers = dict(scenario.headers)
+    if scenario.action is not None:
+        call = scenario.action(picks)
+    else:
+
+        def call():
+            return _get(client, url, headers)
+
     gc.collect()
     # Warm-up: fills the template, URL and content-type caches; counts the page's queries.
     with CaptureQueriesContext(connection) as captured:
-        response = _get(client, url, headers)
+        response = call()
     page_queries = len(captured)
-    size = len(response.content)
+    size = len(response.content) if scenario.action is None else 0
     rows = _run_sql(queries)
+    check = scenario.verify(picks) if scenario.verify is not None else ""
     page_ms, sql_ms = [], []
     for _ in range(repeat):  # alternate, so drift on the machine hits both alike
         start = time.perf_counter()
-        _get(client, url, headers)
+        call()
         page_ms.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         _run_sql(queries)
@@ -120,7 +130,7 @@ def measure(scenario, client, picks, repeat):
     page = {**_summary(page_ms), "queries": page_queries, "bytes": size}
     sql = {**_summary(sql_ms), "queries": len(queries), "rows": rows}
     ratio = page["median_ms"] / sql["median_ms"] if sql["median_ms"] > 0 else None
-    return {
+    result = {
         "name": scenario.name,
         "url": url,
         "description": scenario.description,
@@ -128,6 +138,9 @@ def measure(scenario, client, picks, repeat):
         "sql": sql,
         "ratio": None if ratio is None else round(ratio, 2),
     }
+    if check:
+        result["check"] = check
+    return result
 
 
 def benchmark_user():
@@ -148,7 +161,12 @@ def benchmark_user():
 def _row_counts():
     from django.apps import apps
 
-    return {label: apps.get_model(model)._default_manager.count() for label, model in ROW_COUNTS}
+    from benchmarks.scenarios import EXTRA_ROW_COUNTS
+
+    return {
+        label: apps.get_model(model)._default_manager.count()
+        for label, model in [*ROW_COUNTS, *EXTRA_ROW_COUNTS]
+    }
 
 
 def _database_info():

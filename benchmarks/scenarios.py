@@ -56,6 +56,12 @@ class Scenario:
     # A callable giving why the scenario cannot run on this database ("" when it can), called
     # after the database is ready; the runner then reports it as skipped instead of measuring.
     skip_if: Callable[[], str] | None = None
+    # Work to time instead of a page: `action(picks)` gives a callable the runner calls (and
+    # times) in place of the GET; `url` is then only a label. E.g. a chargeback run.
+    action: Callable[["Picks"], Callable[[], Any]] | None = None
+    # Called once after the warm-up with `picks`: checks that the page or action and the SQL
+    # agree (raises when they do not) and returns a one-line summary for the report.
+    verify: Callable[["Picks"], str] | None = None
 
     def skip_reason(self):
         return self.skip_if() if self.skip_if is not None else ""
@@ -679,10 +685,16 @@ REGISTRY_SCENARIOS: list[Scenario] = [
 
 # Modules that append their own scenarios to SCENARIOS when imported (e.g. "benchmarks.assets").
 EXTRA_MODULES: list[str] = []
+# Rows the report header counts beyond the runner's ROW_COUNTS, appended by scenario modules
+# ((label, "app_label.ModelName")); here rather than in benchmarks.run, which runs as __main__.
+EXTRA_ROW_COUNTS: list[tuple[str, str]] = []
 
 
 def all_scenarios():
-    """SCENARIOS after importing every module in EXTRA_MODULES, then the register's."""
+    """SCENARIOS after importing every module in EXTRA_MODULES, then the register's and the
+    chargeback's (benchmarks/chargeback.py)."""
+    from benchmarks.chargeback import CHARGEBACK_SCENARIOS
+
     for module in EXTRA_MODULES:
         import_module(module)
-    return [*SCENARIOS, *REGISTRY_SCENARIOS]
+    return [*SCENARIOS, *REGISTRY_SCENARIOS, *CHARGEBACK_SCENARIOS]

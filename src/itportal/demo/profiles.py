@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 STEPS = [
     "itportal.organisation.demo.build",
     "itportal.registry.demo.build",
+    "itportal.catalogue.demo.build",
+    "itportal.chargeback.demo.build",
 ]
 
 # The password of every demo login, printed by the command.
@@ -107,6 +109,22 @@ PROFILES = {
                     "lifecycle_dates": 3,
                 },
             },
+            "catalogue": {
+                # Subscription rows, ended ones included (see catalogue/demo.py).
+                "subscriptions": 15_000,
+            },
+            "chargeback": {
+                # Runs of this year: monthly ("year") or, for complete quarters, quarterly
+                # ("quarter"); see chargeback/demo.py.
+                "monthly": "year",
+                "operating_cost_per_inhabitant": 98_000,
+                # IT costs outside the catalogue, as shares of the operating cost.
+                "other_it_share": (0.009, 0.011),
+                "development_share": (0.003, 0.004),
+                # Fictitious peer municipalities for the benchmark page, and their sizes.
+                "peers": 12,
+                "peer_inhabitants": (30_000, 160_000),
+            },
         },
     ),
     "large": Profile(
@@ -178,6 +196,17 @@ PROFILES = {
                     "retired_licence": 6,
                     "lifecycle_dates": 10,
                 },
+            },
+            "catalogue": {
+                "subscriptions": 120_000,
+            },
+            "chargeback": {
+                "monthly": "quarter",
+                "operating_cost_per_inhabitant": 104_000,
+                "other_it_share": (0.008, 0.010),
+                "development_share": (0.003, 0.004),
+                "peers": 12,
+                "peer_inhabitants": (150_000, 1_000_000),
             },
         },
     ),
