@@ -8,7 +8,7 @@ companies when a chargeback run is computed (see chargeback.engine).
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -39,7 +39,13 @@ VAT_RATE = {
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(100)],
 }
-ACCOUNT = {"max_length": 10, "blank": True}
+ACCOUNT = {
+    "max_length": 10,
+    "blank": True,
+    "validators": [
+        RegexValidator(r"^\d{3,10}$", _("An account is a number of 3 to 10 digits, e.g. 6540."))
+    ],
+}
 
 
 def unit_scope(user, field="unit__path"):
@@ -376,7 +382,10 @@ class ITFeeRule(BaseModel):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     vat_rate = models.DecimalField(
-        _("VAT rate (%)"), default=25, help_text=_("Charged to companies."), **VAT_RATE
+        _("VAT rate (%)"),
+        default=25,
+        help_text=_("VAT is charged to companies; internal units pay none."),
+        **VAT_RATE,
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
     cost_account = models.CharField(_("cost account"), **ACCOUNT)

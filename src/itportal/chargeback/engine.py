@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from itportal.catalogue.choices import BillingUnit, FeeBasis
 from itportal.catalogue.models import ITFeeRule, Price, PriceList, Subscription
+from itportal.chargeback.grouping import InvoiceGroups
 from itportal.chargeback.models import Adjustment, LineKind, RunState, month_bounds
 from itportal.organisation.choices import OrganisationKind
 from itportal.organisation.models import OrgUnit, Person
@@ -76,6 +77,15 @@ class Line:
     service_id: int | None = None
     fee_rule_id: int | None = None
     adjustment_id: int | None = None
+    vat_account: str = ""
+    revenue_cost_centre: str = ""
+    revenue_unit_name: str = ""
+    # Set by _label(): the unit's name and invoice group when the run is computed.
+    unit_name: str = ""
+    group_key: str = ""
+    group_name: str = ""
+    group_cost_centre: str = ""
+    group_is_company: bool = False
 
     @property
     def total(self):
@@ -174,18 +184,44 @@ class _Context:
         from itportal.catalogue.models import Service
 
         for row in Service.objects.values(
-            "pk", "name", "billing_unit", "vat_rate", "cost_account", "revenue_account"
+            "pk",
+            "name",
+            "billing_unit",
+            "vat_rate",
+            "cost_account",
+            "revenue_account",
+            "owner_unit__cost_centre",
+            "owner_unit__name",
         ):
             self.services[row["pk"]] = row
+        self.groups = InvoiceGroups(organisation)
 
     def vat_rate(self, rate):
         return Decimal(rate) if self.company else Decimal(0)
 
     def accounts(self, row):
-        return (
-            row["cost_account"] or settings.CHARGEBACK_COST_ACCOUNT,
-            row["revenue_account"] or settings.CHARGEBACK_REVENUE_ACCOUNT,
-        )
+        """(debit account, VAT account, revenue account) of a service's lines. A company is
+        invoiced: receivables with output VAT, in the municipality's books."""
+        revenue = row["revenue_account"] or settings.CHARGEBACK_REVENUE_ACCOUNT
+        if self.company:
+            return (
+                settings.CHARGEBACK_RECEIVABLE_ACCOUNT,
+                settings.CHARGEBACK_VAT_ACCOUNT,
+                revenue,
+            )
+        return (row["cost_account"] or settings.CHARGEBACK_COST_ACCOUNT, "", revenue)
+
+    def label(self, lines):
+        """Give each line its unit's name and invoice group as they are now."""
+        for line in lines:
+            unit = self.groups.unit(line.unit_id)
+            group = self.groups.group_of(line.unit_id)
+            line.unit_name = unit.name if unit else f"#{line.unit_id}"
+            line.group_key = group.key
+            line.group_name = group.name
+            line.group_cost_centre = group.cost_centre
+            line.group_is_company = group.is_company
+        return lines
 
 
 def _parts():
@@ -274,7 +310,7 @@ def _service_lines(ctx, sums):
         units = sum(n * (common // d) for d, n in parts.items())  # quantity × common
         ore = _round_div(units * _hundredths(price), common)
         vat = _round_div(ore * rates[rate], 10000)
-        cost, revenue = ctx.accounts(service)
+        cost, vat_account, revenue = ctx.accounts(service)
         lines.append(
             Line(
                 kind=LineKind.SERVICE,
@@ -287,7 +323,10 @@ def _service_lines(ctx, sums):
                 vat_rate=rate,
                 vat=Decimal(vat).scaleb(-2),
                 account=cost,
+                vat_account=vat_account,
                 revenue_account=revenue,
+                revenue_cost_centre=service["owner_unit__cost_centre"],
+                revenue_unit_name=service["owner_unit__name"],
                 service_id=service_id,
             )
         )
@@ -297,9 +336,9 @@ def _service_lines(ctx, sums):
 def _fee_counts(ctx, basis):
     if basis == FeeBasis.EMPLOYEE:
         return dict(
-            OrgUnit.objects.filter(organisation=ctx.organisation, headcount__gt=0).values_list(
-                "pk", "headcount"
-            )
+            OrgUnit.objects.filter(
+                organisation=ctx.organisation, active=True, headcount__gt=0
+            ).values_list("pk", "headcount")
         )
     return dict(
         Person.objects.filter(unit__organisation=ctx.organisation, active=True)
@@ -324,6 +363,12 @@ def _fee_lines(ctx, start, end):
         rate = ctx.vat_rate(rule.vat_rate)
         label = _("IT fee, %(basis)s") % {"basis": rule.get_basis_display()}
         cost = rule.cost_account or settings.CHARGEBACK_FEE_COST_ACCOUNT
+        vat_account = ""
+        if ctx.company:
+            cost, vat_account = (
+                settings.CHARGEBACK_RECEIVABLE_ACCOUNT,
+                settings.CHARGEBACK_VAT_ACCOUNT,
+            )
         revenue = rule.revenue_account or settings.CHARGEBACK_FEE_REVENUE_ACCOUNT
         for unit_id, count in sorted(_fee_counts(ctx, rule.basis).items()):
             quantity = Fraction(count) * share
@@ -340,7 +385,9 @@ def _fee_lines(ctx, start, end):
                     vat_rate=rate,
                     vat=money(amount * rate / 100),
                     account=cost,
+                    vat_account=vat_account,
                     revenue_account=revenue,
+                    revenue_cost_centre=settings.CHARGEBACK_FEE_COST_CENTRE,
                     fee_rule_id=rule.pk,
                 )
             )
@@ -389,7 +436,10 @@ def _adjustment_lines(ctx, adjustments):
                 vat_rate=line.vat_rate,
                 vat=money(amount * line.vat_rate / 100),
                 account=line.account,
+                vat_account=line.vat_account,
                 revenue_account=line.revenue_account,
+                revenue_cost_centre=line.revenue_cost_centre,
+                revenue_unit_name=line.revenue_unit_name,
                 service_id=line.service_id,
                 fee_rule_id=line.fee_rule_id,
                 adjustment_id=adj.pk,
@@ -409,7 +459,7 @@ def compute_lines(organisation, start, end, *, adjustments=()):
             sums[key][denominator] += numerator
     lines = _service_lines(ctx, sums) + _fee_lines(ctx, start, end)
     lines.sort(key=lambda x: (x.unit_id, x.kind, x.service_id or 0, x.unit_price))
-    return lines + _adjustment_lines(ctx, adjustments)
+    return ctx.label(lines + _adjustment_lines(ctx, adjustments))
 
 
 def yearly_by_unit(organisation, year):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from itportal.chargeback.grouping import InvoiceGroups
+from itportal.chargeback.grouping import StoredGroups
 from itportal.chargeback.models import ChargebackLine
 from itportal.core.exports import CONTENT_TYPES, dataset
 
@@ -40,7 +40,7 @@ def run_lines(run, user=None):
     lines = ChargebackLine.objects.filter(run=run)
     if user is not None:
         lines = lines.restrict(user, "view")
-    return lines.select_related("service__owner_unit").order_by("id")
+    return lines.select_related("service").order_by("id")
 
 
 @dataclass
@@ -51,7 +51,8 @@ class Sheet:
 
 def line_sheet(run, lines, groups=None):
     """One row per line, with Swedish (translated) column names."""
-    groups = groups or InvoiceGroups(run.organisation)
+    lines = list(lines)
+    groups = groups or StoredGroups(lines)
     headers = [
         _("Organisation"),
         _("Period"),
@@ -107,7 +108,7 @@ def export_run(run, fmt, *, user=None):
     if fmt not in FORMATS:
         raise ValueError(fmt)
     lines = list(run_lines(run, user))
-    groups = InvoiceGroups(run.organisation)
+    groups = StoredGroups(lines)
     if fmt == "pdf":
         from itportal.chargeback.pdf import invoice_basis_pdf
 

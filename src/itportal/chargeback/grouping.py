@@ -82,6 +82,35 @@ class InvoiceGroups:
         )
 
 
+class StoredGroups:
+    """The units' names and invoice groups as stored on a run's lines when it was computed, so
+    that a closed run's pages and files stay as they were after a reorganisation. Rows are
+    lines or dicts with unit_id, cost_centre, unit_name and the group_* values."""
+
+    def __init__(self, rows):
+        self.units, self._groups = {}, {}
+        for row in rows:
+            get = row.get if isinstance(row, dict) else row.__getattribute__
+            unit_id = get("unit_id")
+            if unit_id in self.units:
+                continue
+            self.units[unit_id] = Unit(
+                pk=unit_id, name=get("unit_name"), cost_centre=get("cost_centre"), kind="", path=""
+            )
+            self._groups[unit_id] = Group(
+                key=get("group_key"),
+                name=get("group_name"),
+                cost_centre=get("group_cost_centre"),
+                is_company=get("group_is_company"),
+            )
+
+    def unit(self, unit_id):
+        return self.units.get(unit_id)
+
+    def group_of(self, unit_id):
+        return self._groups[unit_id]
+
+
 def invoice_group(organisation, unit_id):
     """The invoice group of one unit (convenience; use InvoiceGroups for many)."""
     return InvoiceGroups(organisation).group_of(unit_id)

@@ -191,8 +191,22 @@ class ChargebackLine(models.Model):
     amount = models.DecimalField(_("amount excl. VAT"), **MONEY)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     vat = models.DecimalField(_("VAT"), **MONEY)
-    account = models.CharField(_("cost account"), max_length=10)
+    account = models.CharField(
+        _("debit account"),
+        max_length=10,
+        help_text=_("The buyer's cost account, or receivables for a company."),
+    )
     revenue_account = models.CharField(_("revenue account"), max_length=10)
+    vat_account = models.CharField(_("VAT account"), max_length=10, blank=True)
+    # What the exports need, as it was when the run was computed: a closed run's files stay the
+    # same after a reorganisation, a renamed unit or a change of accounts.
+    unit_name = models.CharField(_("unit"), max_length=200)
+    group_key = models.CharField(_("invoice group"), max_length=40)
+    group_name = models.CharField(_("invoice group"), max_length=200)
+    group_cost_centre = models.CharField(_("cost centre of the invoice group"), max_length=20)
+    group_is_company = models.BooleanField(_("company"), default=False)
+    revenue_cost_centre = models.CharField(_("revenue cost centre"), max_length=20, blank=True)
+    revenue_unit_name = models.CharField(_("delivering unit"), max_length=200, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 

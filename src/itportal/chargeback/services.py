@@ -27,6 +27,7 @@ from itportal.core.services import StaleObjectError, snapshot, write_change
 
 PERIOD = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>\d{2})|[Qq](?P<quarter>[1-4]))$")
 BATCH = 2000
+MIN_YEAR, MAX_YEAR = 2000, 2100  # as the price lists' years
 
 
 def parse_period(text):
@@ -38,6 +39,11 @@ def parse_period(text):
             % {"text": text}
         )
     year = int(match["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError(
+            _("“%(text)s”: the year must lie between %(min)s and %(max)s.")
+            % {"text": text, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
     if match["month"]:
         month = int(match["month"])
         if not 1 <= month <= 12:
@@ -73,15 +79,11 @@ def _refuse_unless(run, *states):
             % {"run": run},
             code="closed",
         )
-    raise ValidationError(
-        _("%(run)s is %(state)s; this needs a run that is %(needed)s.")
-        % {
-            "run": run,
-            "state": run.get_state_display().lower(),
-            "needed": _(" or ").join(str(RunState(s).label).lower() for s in states),
-        },
-        code="state",
-    )
+    if run.state == RunState.APPROVED:  # and a draft is needed
+        message = _("%(run)s is approved; send it back to draft before you recompute or delete it.")
+    else:  # a draft, and an approved run is needed
+        message = _("%(run)s is a draft; approve it before you close it or send it back.")
+    raise ValidationError(message % {"run": run}, code="state")
 
 
 def _user(actor):
@@ -120,6 +122,14 @@ _LINE_FIELDS = (
     "vat",
     "account",
     "revenue_account",
+    "vat_account",
+    "unit_name",
+    "group_key",
+    "group_name",
+    "group_cost_centre",
+    "group_is_company",
+    "revenue_cost_centre",
+    "revenue_unit_name",
 )
 
 
@@ -163,6 +173,14 @@ def _store(run, lines):
             decimal("vat", x.vat),
             x.account,
             x.revenue_account,
+            x.vat_account,
+            x.unit_name[:200],
+            x.group_key,
+            x.group_name[:200],
+            x.group_cost_centre,
+            x.group_is_company,
+            x.revenue_cost_centre,
+            x.revenue_unit_name[:200],
         )
         for x in lines
     ]
@@ -188,12 +206,12 @@ def compute_run(organisation, period, *, actor):
         .first()
     )
     if run is not None:
-        _refuse_unless(run, RunState.DRAFT)
         if run.kind != kind or run.period_end != end:
             raise ValidationError(
-                _("%(run)s already covers %(start)s – %(end)s; delete that draft first.")
-                % {"run": run, "start": run.period_start, "end": run.period_end}
+                _("%(run)s already covers %(start)s – %(end)s, which overlaps %(period)s.")
+                % {"run": run, "start": run.period_start, "end": run.period_end, "period": period}
             )
+        _refuse_unless(run, RunState.DRAFT)
     overlapping = ChargebackRun.objects.filter(
         organisation=organisation, period_start__lte=end, period_end__gte=start
     ).exclude(pk=getattr(run, "pk", None))
@@ -208,7 +226,10 @@ def compute_run(organisation, period, *, actor):
             organisation=organisation, kind=kind, period_start=start, period_end=end
         )
         core.create_object(run, actor=actor)
-    adjustments = list(engine.pending_adjustments(organisation, start, run))
+    # Locked, so that two runs computed at once cannot both book the same adjustment.
+    adjustments = list(
+        engine.pending_adjustments(organisation, start, run).select_for_update(of=("self",))
+    )
     lines = engine.compute_lines(organisation, start, end, adjustments=adjustments)
     Adjustment.objects.filter(booked_in=run).exclude(pk__in=[a.pk for a in adjustments]).update(
         booked_in=None
@@ -287,9 +308,16 @@ def create_adjustment(line, *, amount, reason, actor):
 
 @transaction.atomic
 def update_adjustment(adjustment, *, actor, data, expected_version=None):
-    if adjustment.booked_in_id and adjustment.booked_in.state != RunState.DRAFT:
-        _refuse_unless(adjustment.booked_in, RunState.DRAFT)
-    return core.update_object(adjustment, actor=actor, data=data, expected_version=expected_version)
+    """Change an adjustment; one already booked in a draft recomputes that draft, so that its
+    line follows. Booked in an approved or closed run, it can no longer change."""
+    booked = adjustment.booked_in
+    if booked is not None:
+        booked = _locked(booked, booked.version)
+        _refuse_unless(booked, RunState.DRAFT)
+    core.update_object(adjustment, actor=actor, data=data, expected_version=expected_version)
+    if booked is not None:
+        compute_run(booked.organisation, booked.period_label, actor=actor)
+    return adjustment
 
 
 def totals(run):

@@ -21,7 +21,8 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from itportal.catalogue.models import Service
+from itportal.organisation.choices import OrganisationKind
+from itportal.organisation.models import Organisation
 
 ENCODING = "cp437"
 DIMENSION = 1  # reserved in the specification for cost centres (kostnadsställe/resultatenhet)
@@ -66,40 +67,44 @@ class _Voucher:
         return sorted(rows, key=lambda item: (item[1] < 0, item[0]))
 
 
-def _revenue_centres(lines):
-    ids = {line.service_id for line in lines if line.service_id}
-    rows = Service.objects.filter(pk__in=ids).values_list(
-        "pk", "owner_unit__cost_centre", "owner_unit__name"
-    )
-    return {pk: (cc, name) for pk, cc, name in rows}
-
-
 def vouchers(run, lines, groups):
     """[(group, [((account, cost centre), amount)])] of the run's lines, one per invoice
-    group; also the names of the cost centres used."""
-    revenue = _revenue_centres(lines)
-    fee_centre = settings.CHARGEBACK_FEE_COST_CENTRE
+    group; also the names of the cost centres used. Everything is read from the lines as they
+    were stored when the run was computed."""
     names = {}
     by_group = {}
     for line in lines:
         group = groups.group_of(line.unit_id)
         voucher = by_group.setdefault(group.key, _Voucher(group))
-        if line.service_id:
-            centre, centre_name = revenue.get(line.service_id, ("", ""))
-        else:
-            centre, centre_name = fee_centre, _("IT fee")
+        centre = line.revenue_cost_centre
         if centre:
-            names.setdefault(centre, centre_name)
+            names.setdefault(centre, line.revenue_unit_name or _("IT fee"))
         voucher.add(line.revenue_account, centre, -line.amount)
-        if group.is_company:
-            voucher.add(settings.CHARGEBACK_RECEIVABLE_ACCOUNT, "", line.amount + line.vat)
-            voucher.add(settings.CHARGEBACK_VAT_ACCOUNT, "", -line.vat)
+        if group.is_company:  # invoiced: receivable with output VAT, no cost centre of ours
+            voucher.add(line.account, "", line.amount + line.vat)
+            voucher.add(line.vat_account, "", -line.vat)
         else:
             unit = groups.unit(line.unit_id)
             names.setdefault(line.cost_centre, unit.name if unit else line.cost_centre)
             voucher.add(line.account, line.cost_centre, line.amount + line.vat)
     ordered = sorted(by_group.values(), key=lambda v: (v.group.name.casefold(), v.group.key))
     return [(v.group, v.transactions()) for v in ordered], names
+
+
+def books_owner(organisation):
+    """Whose books the file is for: the IT office's. That is the organisation whose units
+    deliver the catalogue's services, when there is one; otherwise the municipality owning
+    the organisation (through its holding company), or the organisation itself."""
+    delivering = list(
+        Organisation.objects.filter(units__delivered_services__isnull=False).distinct()[:2]
+    )
+    if len(delivering) == 1:
+        return delivering[0]
+    seen, org = set(), organisation
+    while org.kind != OrganisationKind.MUNICIPALITY and org.owner_id and org.pk not in seen:
+        seen.add(org.pk)
+        org = org.owner
+    return org if org.kind == OrganisationKind.MUNICIPALITY else organisation
 
 
 def _account_names(accounts):
@@ -125,7 +130,7 @@ def _rows(run, lines, groups, generated):
     registered = run.closed_at.date() if run.closed_at else generated
     found, names = vouchers(run, lines, groups)
     accounts = sorted({account for _g, rows in found for (account, _c), _v in rows})
-    org = run.organisation
+    org = books_owner(run.organisation)
     year_start = datetime.date(run.period_start.year, 1, 1)
     yield "#FLAGGA 0"
     yield f"#PROGRAM {quote('IT-portalen')} {quote('1.0')}"

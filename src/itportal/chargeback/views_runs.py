@@ -12,16 +12,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -34,7 +26,7 @@ from itportal.catalogue.models import FINANCE_ROLES
 from itportal.chargeback import exports, services
 from itportal.chargeback.filtersets import LineFilterSet, RunFilterSet
 from itportal.chargeback.forms import AdjustmentForm, RunComputeForm
-from itportal.chargeback.grouping import InvoiceGroups, grouped
+from itportal.chargeback.grouping import StoredGroups, grouped
 from itportal.chargeback.models import (
     CONTROLLERS,
     Adjustment,
@@ -42,11 +34,11 @@ from itportal.chargeback.models import (
     ChargebackRun,
     RunState,
 )
+from itportal.chargeback.selectors import sees_all_lines, visible_lines, with_shown_totals
 from itportal.chargeback.tables import LineTable, RunTable, adjust_column
 from itportal.core.access import ModelAction, Roles
 from itportal.core.display import describe_changes
 from itportal.core.exports import table_response
-from itportal.core.permissions import holds_globally
 from itportal.core.services import StaleObjectError
 from itportal.core.views import (
     EXPORT_FORMATS,
@@ -60,39 +52,6 @@ FINANCE = Roles(FINANCE_ROLES)  # compute, recompute, delete
 CONTROL = Roles(CONTROLLERS)  # approve, reopen, close, adjust
 VIEW_RUN = ModelAction(ChargebackRun, "view")
 ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
-
-def sees_all_lines(user):
-    return holds_globally(user, ChargebackLine, "view")
-
-
-def visible_lines(user, run):
-    return ChargebackLine.objects.restrict(user, "view").filter(run=run)
-
-
-def with_shown_totals(queryset, user):
-    """Annotate `shown_lines/amount/vat/total`: the cached totals for finance roles, sums of
-    the user's units' lines (one subquery each) for unit roles."""
-    if sees_all_lines(user):
-        return queryset.annotate(
-            shown_lines=F("line_count"),
-            shown_amount=F("total_amount"),
-            shown_vat=F("total_vat"),
-            shown_total=ExpressionWrapper(F("total_amount") + F("total_vat"), MONEY),
-        )
-    lines = ChargebackLine.objects.restrict(user, "view").filter(run=OuterRef("pk"))
-
-    def summed(expression, field):
-        rows = lines.order_by().values("run").annotate(s=expression).values("s")
-        return Coalesce(Subquery(rows, output_field=field), Value(0), output_field=field)
-
-    return queryset.annotate(
-        shown_lines=summed(Count("pk"), IntegerField()),
-        shown_amount=summed(Sum("amount"), MONEY),
-        shown_vat=summed(Sum("vat"), MONEY),
-        shown_total=summed(Sum(F("amount") + F("vat"), output_field=MONEY), MONEY),
-    )
 
 
 def allowed_actions(user, run):
@@ -178,14 +137,24 @@ class RunView(PortalView):
         return get_object_or_404(runs, pk=self.kwargs["pk"])
 
 
-def unit_totals(run, lines, groups):
-    """[(group, [unit rows], subtotal)] of the lines' sums per unit, grouped by invoice group."""
-    rows = (
+def unit_totals(run, lines):
+    """[(group, [unit rows], subtotal)] of the lines' sums per unit, grouped by invoice group
+    (as stored on the lines when the run was computed)."""
+    rows = list(
         lines.order_by()
-        .values("unit_id", "cost_centre")
+        .values(
+            "unit_id",
+            "cost_centre",
+            "unit_name",
+            "group_key",
+            "group_name",
+            "group_cost_centre",
+            "group_is_company",
+        )
         .annotate(amount=Sum("amount"), vat=Sum("vat"), count=Count("pk"))
         .order_by("cost_centre", "unit_id")
     )
+    groups = StoredGroups(rows)
     units = []
     for row in rows:
         unit = groups.unit(row["unit_id"])
@@ -212,8 +181,7 @@ class RunDetail(RunView):
         run = self.get_run()
         user = request.user
         lines = visible_lines(user, run)
-        groups = InvoiceGroups(run.organisation)
-        by_group = unit_totals(run, lines, groups)
+        by_group = unit_totals(run, lines)
         whole = sees_all_lines(user)
         if whole:
             totals = {

@@ -15,6 +15,7 @@ from itportal.chargeback import services
 from itportal.chargeback.api import serializers_runs as s
 from itportal.chargeback.filtersets import AdjustmentFilterSet, LineFilterSet, RunFilterSet
 from itportal.chargeback.models import Adjustment, ChargebackLine, ChargebackRun
+from itportal.chargeback.selectors import with_shown_totals
 from itportal.chargeback.views_runs import CONTROL, FINANCE, VIEW_RUN, recompute
 
 # The rule of each action of the run API (reading: anyone who may see the run)
@@ -44,7 +45,7 @@ class RunViewSet(
     permission_classes = [RestrictedPermission]
     serializer_class = s.RunSerializer
     filterset_class = RunFilterSet
-    ordering_fields = ("period_start", "organisation__name", "state", "total_amount")
+    ordering_fields = ("period_start", "organisation__name", "state", "shown_total")
 
     def initial(self, request, *args, **kwargs):
         # RestrictedPermission applies the rule of the action being called
@@ -52,7 +53,8 @@ class RunViewSet(
         super().initial(request, *args, **kwargs)
 
     def get_queryset(self):
-        runs = ChargebackRun.objects.restrict(self.request.user, "view")
+        user = self.request.user
+        runs = with_shown_totals(ChargebackRun.objects.restrict(user, "view"), user)
         return runs.select_related("organisation").order_by("-period_start", "pk")
 
     def get_serializer_class(self):

@@ -1,9 +1,10 @@
 """Database triggers that keep a closed chargeback run as it was closed.
 
-Refused on both databases: any UPDATE of a closed run, and any INSERT or UPDATE of a line of a
-closed run. On PostgreSQL also any DELETE of a closed run or of its lines (Django's test flush
-uses TRUNCATE there, which row triggers do not see; on SQLite the flush deletes row by row, so
-deletion is refused by the services and the admin only).
+Refused on both databases: any UPDATE or DELETE of a closed run, and any INSERT, UPDATE or
+DELETE of a line of a closed run. `manage.py flush` (which the tests use to empty the database)
+deletes row by row on SQLite; it may, through the table `chargeback_maintenance` that only the
+flush command fills while it runs (chargeback/management/commands/flush.py). On PostgreSQL the
+flush uses TRUNCATE, which row triggers do not see.
 """
 
 from django.db import migrations
@@ -12,7 +13,16 @@ RUN = "chargeback_chargebackrun"
 LINE = "chargeback_chargebackline"
 MESSAGE = "chargeback run is closed and cannot change"
 
+NOT_MAINTENANCE = "NOT EXISTS (SELECT 1 FROM chargeback_maintenance)"
+
 SQLITE = [
+    "CREATE TABLE chargeback_maintenance (id INTEGER PRIMARY KEY)",
+    f"""CREATE TRIGGER chargeback_closed_run_delete BEFORE DELETE ON {RUN}
+    WHEN OLD.state = 'closed' AND {NOT_MAINTENANCE}
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
+    f"""CREATE TRIGGER chargeback_closed_line_delete BEFORE DELETE ON {LINE}
+    WHEN (SELECT state FROM {RUN} WHERE id = OLD.run_id) = 'closed' AND {NOT_MAINTENANCE}
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
     f"""CREATE TRIGGER chargeback_closed_run_update BEFORE UPDATE ON {RUN}
     WHEN OLD.state = 'closed'
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
@@ -25,6 +35,9 @@ SQLITE = [
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END""",
 ]
 SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS chargeback_closed_run_delete",
+    "DROP TRIGGER IF EXISTS chargeback_closed_line_delete",
+    "DROP TABLE IF EXISTS chargeback_maintenance",
     "DROP TRIGGER IF EXISTS chargeback_closed_run_update",
     "DROP TRIGGER IF EXISTS chargeback_closed_line_insert",
     "DROP TRIGGER IF EXISTS chargeback_closed_line_update",

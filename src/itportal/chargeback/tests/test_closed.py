@@ -289,9 +289,30 @@ def test_the_database_refuses_raw_sql_on_a_closed_run(unchanged):
 
     refused(sql("UPDATE chargeback_chargebackrun SET total_amount = 0 WHERE id = %s"))
     refused(sql("UPDATE chargeback_chargebackline SET amount = 0 WHERE run_id = %s"))
-    if connection.vendor == "postgresql":  # SQLite's triggers leave DELETE to the services
-        refused(sql("DELETE FROM chargeback_chargebackline WHERE run_id = %s"))
-        refused(sql("DELETE FROM chargeback_chargebackrun WHERE id = %s"))
+    refused(sql("DELETE FROM chargeback_chargebackline WHERE run_id = %s"))
+    refused(sql("DELETE FROM chargeback_chargebackrun WHERE id = %s"))
+
+
+def test_the_database_refuses_an_orm_delete_of_a_closed_runs_lines(unchanged):
+    count = ChargebackLine.objects.filter(run=unchanged).count()
+
+    refused(lambda: ChargebackLine.objects.filter(run=unchanged).delete())
+
+    assert ChargebackLine.objects.filter(run=unchanged).count() == count
+
+
+@pytest.mark.django_db(transaction=True)  # a flush is never run inside a transaction
+def test_flush_still_empties_a_database_with_closed_runs(org, billing, users):
+    from django.core.management import call_command
+
+    run = services.compute_run(org["organisation"], "2026-11", actor=users["controller"])
+    services.approve_run(run, actor=users["controller"])
+    services.close_run(run, actor=users["controller"])
+
+    call_command("flush", interactive=False, verbosity=0)
+
+    assert not ChargebackRun.objects.exists()
+    assert not ChargebackLine.objects.exists()
 
 
 def test_the_database_lets_a_draft_change(org, billing, users):

@@ -1,6 +1,7 @@
 """The chargeback step of the demo generator (chargeback/demo.py), on a scaled `small` build."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -82,7 +83,9 @@ class TestDemoChargeback:
         company_run = ChargebackRun.objects.filter(
             organisation__kind=OrganisationKind.COMPANY, total_amount__gt=0
         ).first()
-        assert company_run.total_vat == pytest.approx(company_run.total_amount / 4, rel=0.01)
+        assert company_run.total_vat == pytest.approx(
+            company_run.total_amount / 4, rel=Decimal("0.01")
+        )
 
     def test_runs_bill_services_and_the_it_fee(self):
         kinds = set(ChargebackLine.objects.values_list("kind", flat=True).distinct())

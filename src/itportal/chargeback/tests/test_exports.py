@@ -220,8 +220,9 @@ def test_it_books_cost_centres_as_objects_of_dimension_1(run, org):
     }
 
 
-@override_settings(CHARGEBACK_FEE_COST_CENTRE="9900")
-def test_it_credits_the_it_fee_on_the_configured_cost_centre(run):
+def test_it_credits_the_it_fee_on_the_configured_cost_centre(org, billing, users):
+    with override_settings(CHARGEBACK_FEE_COST_CENTRE="9900"):  # when the run is computed
+        run = services.compute_run(org["organisation"], "2026-11", actor=users["controller"])
     strict = sie_strict.read(export(run, "sie"))
 
     fee = [x for v in strict.vouchers for a, o, x in v.transactions if a == "3591"]

@@ -56,15 +56,17 @@ class Command(BaseCommand):
             targets = list(organisations_to_bill())
             if not targets:
                 raise CommandError(_("No active organisation has subscriptions or an IT fee."))
+        refused = []
         with change_context(source="command"):
             for target in targets:
                 try:
                     run = services.compute_run(target, period, actor=ACTOR)
-                except ValidationError as exc:
-                    raise CommandError(
+                except ValidationError as exc:  # the others are still computed
+                    refused.append(
                         _("%(organisation)s: %(reason)s")
                         % {"organisation": target, "reason": " ".join(exc.messages)}
-                    ) from None
+                    )
+                    continue
                 self.stdout.write(
                     _(
                         "%(run)s (id %(id)s, %(state)s): %(lines)s lines, %(amount)s excl. VAT, "
@@ -80,3 +82,5 @@ class Command(BaseCommand):
                         "total": kronor(run.total),
                     }
                 )
+        if refused:
+            raise CommandError("\n".join(refused))
