@@ -22,6 +22,7 @@ from itportal.chargeback.models import (
     RunState,
     YearFigures,
 )
+from itportal.chargeback.simulation import simulate
 from itportal.core.models import ObjectChange
 from itportal.organisation.choices import OrganisationKind
 from itportal.organisation.models import Organisation
@@ -158,3 +159,30 @@ class TestDemoChargeback:
         assert 1.5 <= min(shares) < max(shares) <= 5
         per_employee = [int(v) for v in peers.filter(kpi="ITK002").values_list("value", flat=True)]
         assert max(per_employee) > 1.3 * min(per_employee)  # a spread to place us in
+
+    def test_the_simulation_kpi_and_benchmark_pages_show_the_demo_numbers(self):
+        from django.contrib.auth.models import User
+        from django.template.defaultfilters import floatformat
+        from django.test import Client
+
+        municipality = Organisation.objects.get(kind=OrganisationKind.MUNICIPALITY)
+        client = Client()
+        client.force_login(User.objects.get(username="controller"))
+        report = kpis.cost_report(municipality)
+        year = report.by_year[2025]
+
+        page = client.get(f"/chargeback/kpis/?organisation={municipality.pk}")
+        simulation = client.get(f"/chargeback/simulation/?organisation={municipality.pk}&year=2025")
+        benchmark = client.get("/chargeback/benchmark/?kpi=ITK002&year=2025")
+
+        assert page.status_code == simulation.status_code == benchmark.status_code == 200
+        text = page.content.decode()
+        assert floatformat(year.total, "0g") in text
+        assert floatformat(year.per_employee, "2g") in text
+        # the simulation: the year's IT fee and services in total, both charged in the demo
+        result = simulate(municipality, 2025)
+        shown = simulation.content.decode()
+        assert result.fee > 0 and result.services > 0
+        assert floatformat(result.fee, "0g") in shown
+        assert floatformat(result.services, "0g") in shown
+        assert "Demokommun" in benchmark.content.decode()
