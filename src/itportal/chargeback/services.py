@@ -246,48 +246,39 @@ def compute_run(organisation, period, *, actor):
     return run
 
 
+def _transition(run, *, actor, expected_version, needed, values):
+    """Lock the run, check it is in state `needed`, write `values` with an audit row."""
+    stored = _locked(run, expected_version)
+    _refuse_unless(stored, needed)
+    return _set_state(stored, caller=run, actor=actor, values=values)
+
+
 @transaction.atomic
 def approve_run(run, *, actor, expected_version=None):
-    stored = _locked(run, expected_version)
-    _refuse_unless(stored, RunState.DRAFT)
-    return _set_state(
-        stored,
-        caller=run,
-        actor=actor,
-        values={
-            "state": RunState.APPROVED,
-            "approved_at": timezone.now(),
-            "approved_by": _user(actor),
-        },
+    values = {
+        "state": RunState.APPROVED,
+        "approved_at": timezone.now(),
+        "approved_by": _user(actor),
+    }
+    return _transition(
+        run, actor=actor, expected_version=expected_version, needed=RunState.DRAFT, values=values
     )
 
 
 @transaction.atomic
 def reopen_run(run, *, actor, expected_version=None):
     """Send an approved run back to draft, for a recomputation."""
-    stored = _locked(run, expected_version)
-    _refuse_unless(stored, RunState.APPROVED)
-    return _set_state(
-        stored,
-        caller=run,
-        actor=actor,
-        values={"state": RunState.DRAFT, "approved_at": None, "approved_by": None},
+    values = {"state": RunState.DRAFT, "approved_at": None, "approved_by": None}
+    return _transition(
+        run, actor=actor, expected_version=expected_version, needed=RunState.APPROVED, values=values
     )
 
 
 @transaction.atomic
 def close_run(run, *, actor, expected_version=None):
-    stored = _locked(run, expected_version)
-    _refuse_unless(stored, RunState.APPROVED)
-    return _set_state(
-        stored,
-        caller=run,
-        actor=actor,
-        values={
-            "state": RunState.CLOSED,
-            "closed_at": timezone.now(),
-            "closed_by": _user(actor),
-        },
+    values = {"state": RunState.CLOSED, "closed_at": timezone.now(), "closed_by": _user(actor)}
+    return _transition(
+        run, actor=actor, expected_version=expected_version, needed=RunState.APPROVED, values=values
     )
 
 

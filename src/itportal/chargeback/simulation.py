@@ -49,65 +49,46 @@ class UnitRow:
         return self.scenario - self.today
 
 
+class Sums:
+    """The sums of `rows` (UnitRows) per column."""
+
+    def _sum(self, attr):
+        return sum((getattr(r, attr) for r in self.rows), ZERO)
+
+    @property
+    def fee(self):
+        return self._sum("fee")
+
+    @property
+    def services(self):
+        return self._sum("services")
+
+    @property
+    def today(self):
+        return self._sum("today")
+
+    @property
+    def scenario(self):
+        return self._sum("scenario")
+
+    @property
+    def difference(self):
+        return self._sum("difference")
+
+
 @dataclass
-class Group:
+class Group(Sums):
     """The rows of one administration (or of a unit above the administrations) and its sums."""
 
     name: str
     rows: list = field(default_factory=list)
 
-    def _sum(self, attr):
-        return sum((getattr(r, attr) for r in self.rows), ZERO)
-
-    @property
-    def fee(self):
-        return self._sum("fee")
-
-    @property
-    def services(self):
-        return self._sum("services")
-
-    @property
-    def today(self):
-        return self._sum("today")
-
-    @property
-    def scenario(self):
-        return self._sum("scenario")
-
-    @property
-    def difference(self):
-        return self._sum("difference")
-
 
 @dataclass
-class Simulation:
+class Simulation(Sums):
     organisation: object
     year: int
     rows: list  # [UnitRow] in tree order
-
-    def _sum(self, attr):
-        return sum((getattr(r, attr) for r in self.rows), ZERO)
-
-    @property
-    def fee(self):
-        return self._sum("fee")
-
-    @property
-    def services(self):
-        return self._sum("services")
-
-    @property
-    def today(self):
-        return self._sum("today")
-
-    @property
-    def scenario(self):
-        return self._sum("scenario")
-
-    @property
-    def difference(self):
-        return self._sum("difference")
 
     @property
     def unrecovered(self):
