@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "itportal.registry",
     "itportal.catalogue",
     "itportal.chargeback",
+    "itportal.servicedesk",
     "itportal.api",
     "itportal.demo",
 ]
@@ -176,6 +177,24 @@ CHARGEBACK_VAT_ACCOUNT = env.get_str("CHARGEBACK_VAT_ACCOUNT", "2611")
 CHARGEBACK_RECEIVABLE_ACCOUNT = env.get_str("CHARGEBACK_RECEIVABLE_ACCOUNT", "1510")
 CHARGEBACK_FEE_COST_CENTRE = env.get_str("CHARGEBACK_FEE_COST_CENTRE", "")
 
+# Service desk: attachments larger than this, or of other types, are refused with a message.
+SERVICEDESK_ATTACHMENT_MAX_BYTES = env.get_int(
+    "SERVICEDESK_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1
+)
+SERVICEDESK_ATTACHMENT_TYPES = env.get_list(
+    "SERVICEDESK_ATTACHMENT_TYPES", ["pdf", "png", "jpeg", "txt", "docx", "xlsx"]
+)
+
+# Service desk: where SLA warnings go when a ticket has neither an agent nor a group address.
+SERVICEDESK_EMAIL = env.get_str("SERVICEDESK_EMAIL", "")
+# The desk's mailbox, read by `manage.py read_desk_mail`.
+SERVICEDESK_IMAP_HOST = env.get_str("SERVICEDESK_IMAP_HOST", "")
+SERVICEDESK_IMAP_PORT = env.get_int("SERVICEDESK_IMAP_PORT", 993, minimum=1)
+SERVICEDESK_IMAP_USER = env.get_str("SERVICEDESK_IMAP_USER", "")
+SERVICEDESK_IMAP_PASSWORD = env.get_str("SERVICEDESK_IMAP_PASSWORD", "")
+SERVICEDESK_IMAP_SSL = env.get_bool("SERVICEDESK_IMAP_SSL", True)
+SERVICEDESK_IMAP_MAILBOX = env.get_str("SERVICEDESK_IMAP_MAILBOX", "INBOX")
+
 PORTAL_NAME = env.get_str("PORTAL_NAME", "IT-portalen")
 PORTAL_OWNER = env.get_str("PORTAL_OWNER", "Kommunkoncernen")
 PORTAL_COLOUR = env.get_str("PORTAL_COLOUR", "#0b4f6c")
@@ -216,7 +235,14 @@ SPECTACULAR_SETTINGS = {
     # The schema and docs follow the API's own rule (logged-in users), not AllowAny.
     "SERVE_PERMISSIONS": ["itportal.api.permissions.RestrictedPermission"],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"KlassaLevelEnum": "itportal.registry.choices.KlassaLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "KlassaLevelEnum": "itportal.registry.choices.KlassaLevel",
+        "LevelEnum": "itportal.servicedesk.choices.Level",
+        "TicketKindEnum": "itportal.servicedesk.choices.Kind",
+        "TicketStatusEnum": "itportal.servicedesk.choices.Status",
+        "ChangeKindEnum": "itportal.servicedesk.models_change.ChangeKind",
+        "ChangeStatusEnum": "itportal.servicedesk.models_change.ChangeStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("registry/", include("itportal.registry.urls")),
     path("services/", include("itportal.catalogue.urls")),
     path("chargeback/", include("itportal.chargeback.urls")),
+    path("desk/", include("itportal.servicedesk.urls")),
     path("core/", include("itportal.core.urls")),
     path("api/", include("itportal.api.urls")),
     path("admin/", admin.site.urls),

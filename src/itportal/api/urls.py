@@ -9,6 +9,7 @@ from itportal.core.access import LoggedIn, Public
 from itportal.organisation.api import views as org
 from itportal.registry.api import views as reg
 from itportal.registry.api_impact import ImpactAPIView
+from itportal.servicedesk.api import routes as servicedesk_routes
 
 
 class SchemaView(SpectacularAPIView):
@@ -56,6 +57,7 @@ router.register("contracts", reg.ContractViewSet, basename="contract")
 router.register("licences", reg.LicenceViewSet, basename="licence")
 catalogue_routes.register(router)
 chargeback_routes.register(router)
+servicedesk_routes.register(router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from itportal.core.access import rule_of
 from itportal.core.roles import is_it_admin
@@ -49,6 +50,18 @@ MENU = (
             ("chargeback:kpis", _("Cost KPIs")),
             ("chargeback:benchmark", _("Benchmarking")),
             ("chargeback:yearfigures_list", _("Year figures")),
+        ),
+    ),
+    (
+        _("Service desk"),
+        (
+            ("servicedesk:portal", _("My tickets")),
+            ("servicedesk:ticket_list", _("Queue")),
+            ("servicedesk:dashboard", _("Dashboard")),
+            ("servicedesk:change_list", pgettext_lazy("change management", "Changes")),
+            ("servicedesk:article_list", _("Knowledge base")),
+            ("servicedesk:sla_report", _("SLA report")),
+            ("servicedesk:intake_list", _("Incoming e-mail")),
         ),
     ),
 )

@@ -190,7 +190,7 @@ def impact(system_id, *, upstream=False, graph=None, on=None, who=True):
     if upstream:
         up = {k: v for k, v in walk(graph.upstream, system_id).items() if k not in down}
     shown = {system_id, *down, *up}
-    names = _names(shown)
+    names = system_names(shown)
     if system_id not in names:
         raise System.DoesNotExist(f"No system with id {system_id}.")
 
@@ -212,8 +212,8 @@ def impact(system_id, *, upstream=False, graph=None, on=None, who=True):
         systems=systems,
         upstream=above,
         edges=edges,
-        units=_units(affected) if who else [],
-        people=_people(affected, on or timezone.localdate()) if who else [],
+        units=units_using(affected) if who else [],
+        people=people_to_inform(affected, on or timezone.localdate()) if who else [],
     )
 
 
@@ -227,7 +227,7 @@ def _in_filter(queryset, field_name, ids):
     return queryset, ids
 
 
-def _names(ids):
+def system_names(ids):
     rows, keep = _in_filter(System.objects.order_by(), "pk", ids)
     return {
         pk: (name, lifecycle)
@@ -236,7 +236,7 @@ def _names(ids):
     }
 
 
-def _units(affected):
+def units_using(affected):
     rows, keep = _in_filter(SystemUsage.objects.order_by(), "system_id", affected)
     units = {}
     for system, unit, name, path, headcount, users in rows.values_list(
@@ -255,7 +255,7 @@ def _units(affected):
     return sorted(units.values(), key=lambda u: (-u.users, u.name, u.id))
 
 
-def _people(affected, on):
+def people_to_inform(affected, on):
     queryset = (
         SystemRole.objects.order_by()
         .filter(Q(start__isnull=True) | Q(start__lte=on))

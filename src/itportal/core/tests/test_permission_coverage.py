@@ -45,6 +45,7 @@ from itportal.organisation.models import (
     Vendor,
     VendorContact,
 )
+from itportal.servicedesk.tests import access_table as servicedesk_access
 
 # URL name → expected outcome per role, in the order of ROLES:
 #   anonymous  employee  controller  itstaff  coordinator  admin
@@ -196,6 +197,7 @@ EXPECTED = {
     # Later apps keep their rows beside their tests
     **catalogue_access.ROWS,
     **chargeback_access.ROWS,
+    **servicedesk_access.ROWS,
 }
 
 # The same URLs for a unit and a person outside the coordinator's units (Utbildningsförvaltningen):
@@ -366,6 +368,7 @@ def objects(org):
         **registry_objects(org),
         **catalogue_access.objects(org),
         **chargeback_access.objects(org),
+        **servicedesk_access.objects(org),
     }
 
 

@@ -158,6 +158,21 @@ def test_it_searches_sorts_and_chooses_columns_on_the_list(admin_page, org):
     axe_check(page)
 
 
+def test_a_link_in_a_list_row_opens_the_whole_page(admin_page, org):
+    # The list boosts its sorting and paging links; a row's link must load the detail page
+    # itself, not be swapped into the table (which once left an empty table behind).
+    page = admin_page
+    page.goto("/org/units/?q=kontor")
+    link = page.locator(f"#object-table tbody a[href='{org['it_office'].get_absolute_url()}']")
+
+    with page.expect_navigation():
+        link.click()
+
+    expect(page).to_have_url(re.compile(rf"{org['it_office'].get_absolute_url()}$"))
+    expect(page.locator("main h1")).to_contain_text(org["it_office"].name)
+    axe_check(page)
+
+
 def test_it_refuses_the_second_of_two_concurrent_edits(admin_page, new_page, org):
     unit = org["it_office"]
     edit_url = f"{unit.get_absolute_url()}edit/"

@@ -1,0 +1,7 @@
+"""API routes of tickets; see routes.py."""
+
+from itportal.servicedesk.api import views_tickets as v
+
+
+def register(router):
+    router.register("tickets", v.TicketViewSet, basename="ticket")

@@ -1,0 +1,138 @@
+"""SLA clocks of real tickets, hand-computed: opened on a Friday afternoon, paused while waiting
+on the requester, a local closed day; breach warnings fire on time under a frozen clock."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+
+from itportal.servicedesk import services, tasks
+from itportal.servicedesk.choices import Kind, Level, Status
+from itportal.servicedesk.models import SLA, Calendar, CalendarException, OpeningHours, Ticket
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def at(day, hour, minute=0):
+    return datetime.datetime(2026, 11, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def dec(day, hour, minute=0):
+    return datetime.datetime(2026, 12, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+@pytest.fixture
+def calendar(db):
+    calendar = Calendar.objects.create(name="Vardagar 08–17 (test)")
+    for weekday in range(5):
+        OpeningHours.objects.create(
+            calendar=calendar, weekday=weekday, opens=datetime.time(8), closes=datetime.time(17)
+        )
+    # priority 4 (low impact, medium urgency): response 4 h, resolution 3 days of 9 h = 27 h
+    SLA.objects.filter(service__isnull=True, priority=4).delete()
+    SLA.objects.create(
+        priority=4, response_minutes=240, resolution_minutes=27 * 60, calendar=calendar
+    )
+    return calendar
+
+
+@pytest.fixture
+def requester(org, users):
+    person = org["people"][0]
+    person.user = users["employee"]
+    person.save()
+    return person
+
+
+def incident(requester, users, when):
+    return services.open_ticket(
+        kind=Kind.INCIDENT,
+        requester=requester,
+        title="Kan inte logga in i ekonomisystemet",
+        impact=Level.LOW,
+        urgency=Level.MEDIUM,
+        actor=users["employee"],
+        now=when,
+    )
+
+
+def test_a_ticket_opened_friday_afternoon_is_due_after_the_weekend(calendar, requester, users):
+    ticket = incident(requester, users, at(27, 16))
+
+    assert ticket.priority == 4
+    # response: Fri 16–17 (1 h) + Mon 08–11 (3 h) = 4 h → Mon 30 Nov 11:00
+    assert ticket.response_due == at(30, 11)
+    # resolution 27 h: Fri 1 h, Mon 9 h, Tue 9 h (19 h), Wed 08–16 (8 h) → Wed 2 Dec 16:00
+    assert ticket.resolution_due == dec(2, 16)
+
+
+def test_waiting_on_the_requester_pauses_the_clock(calendar, requester, users):
+    ticket = incident(requester, users, at(27, 16))
+    services.reply(
+        ticket, body="Vilket felmeddelande får du?", actor=users["itstaff"], now=at(27, 16, 30)
+    )
+    services.change_status(ticket, Status.WAITING_REQUESTER, actor=users["itstaff"], now=at(30, 9))
+    ticket.refresh_from_db()
+    assert ticket.resolution_due is None  # unknown while paused
+
+    services.reply(ticket, body="Det står 'konto låst'.", actor=users["employee"], now=at(30, 11))
+
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS  # the requester's reply restarted the clock
+    assert ticket.responded_at == at(27, 16, 30) and not ticket.response_breached
+    # paused Mon 09–11 (2 h): Wed 16:00 + 2 h of business time = Wed 17:00 (1 h) + Thu 09:00
+    assert ticket.resolution_due == dec(3, 9)
+
+
+def test_a_local_closed_day_moves_the_due_time(calendar, requester, users):
+    CalendarException.objects.create(
+        calendar=calendar, date=datetime.date(2026, 11, 30), note="Flytt"
+    )
+
+    ticket = incident(requester, users, at(27, 16))
+
+    # Monday closed: Fri 16–17 (1 h) + Tue 08–11 (3 h) → Tue 1 Dec 11:00
+    assert ticket.response_due == dec(1, 11)
+
+
+def test_the_warning_and_the_breach_fire_on_time(calendar, requester, users, settings):
+    settings.SERVICEDESK_EMAIL = "servicedesk@norrsjo.example"
+    ticket = incident(requester, users, at(27, 16))
+    services.reply(ticket, body="Vi tittar på det.", actor=users["itstaff"], now=at(27, 16, 5))
+
+    # 80 % of 27 h = 21 h 36 min: Fri 1 h, Mon 9 h, Tue 9 h, Wed 08:00 + 2 h 36 → Wed 10:36
+    tasks.run_check(now=dec(2, 10, 35))
+    assert mail.outbox == []
+    tasks.run_check(now=dec(2, 10, 37))
+    assert [m.subject for m in mail.outbox] == [
+        f"SLA soon breached: {ticket.number} Kan inte logga in i ekonomisystemet"
+    ]
+    tasks.run_check(now=dec(2, 15, 59))  # warned once only
+    assert len(mail.outbox) == 1
+    ticket.refresh_from_db()
+    assert not ticket.resolution_breached
+
+    tasks.run_check(now=dec(2, 16, 1))
+
+    ticket.refresh_from_db()
+    assert ticket.resolution_breached and not ticket.response_breached
+    assert mail.outbox[-1].subject == (
+        f"SLA breached: {ticket.number} Kan inte logga in i ekonomisystemet"
+    )
+    assert mail.outbox[-1].to == ["servicedesk@norrsjo.example"]
+    events = list(ticket.entries.filter(kind="event").values_list("body", flat=True))
+    assert "SLA warning sent." in events and "SLA breached." in events
+
+
+def test_recomputing_leaves_resolved_tickets_alone(calendar, requester, users):
+    ticket = incident(requester, users, at(27, 16))
+    services.change_status(ticket, Status.IN_PROGRESS, actor=users["itstaff"], now=at(27, 16, 10))
+    services.change_status(ticket, Status.RESOLVED, actor=users["itstaff"], now=at(30, 9))
+
+    result = tasks.run_check(now=dec(20, 12))
+
+    assert result.checked == 0
+    ticket.refresh_from_db()
+    assert not ticket.resolution_breached
+    assert Ticket.objects.get(pk=ticket.pk).resolved_at == at(30, 9)

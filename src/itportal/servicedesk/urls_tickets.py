@@ -1,0 +1,31 @@
+from django.urls import path
+
+from itportal.servicedesk import views
+from itportal.servicedesk import views_portal as portal
+from itportal.servicedesk import views_tickets as tickets
+
+urlpatterns = [
+    # The self-service portal
+    path("", portal.Portal.as_view(), name="portal"),
+    path("report/", portal.IncidentNew.as_view(), name="incident_new"),
+    path("order/", portal.Order.as_view(), name="order"),
+    # Tickets
+    path("tickets/", tickets.TicketList.as_view(), name="ticket_list"),
+    path("tickets/bulk/", tickets.TicketBulk.as_view(), name="ticket_bulk"),
+    path("tickets/<int:pk>/", tickets.TicketDetail.as_view(), name="ticket_detail"),
+    path("tickets/<int:pk>/reply/", tickets.TicketReply.as_view(), name="ticket_reply"),
+    path("tickets/<int:pk>/status/", tickets.TicketStatus.as_view(), name="ticket_status"),
+    path("tickets/<int:pk>/assign/", tickets.TicketAssign.as_view(), name="ticket_assign"),
+    path("tickets/<int:pk>/attach/", tickets.TicketAttach.as_view(), name="ticket_attach"),
+    path("tickets/<int:pk>/problem/", tickets.TicketProblem.as_view(), name="ticket_problem"),
+    path("tickets/<int:pk>/fulfil/", tickets.TicketFulfil.as_view(), name="ticket_fulfil"),
+    path("tickets/<int:pk>/decide/", tickets.TicketDecide.as_view(), name="ticket_decide"),
+    path(
+        "attachments/<int:pk>/",
+        tickets.AttachmentDownload.as_view(),
+        name="attachment_download",
+    ),
+    # The agents' overview and incoming e-mail
+    path("dashboard/", views.Dashboard.as_view(), name="dashboard"),
+    path("intake/", views.IntakeList.as_view(), name="intake_list"),
+]
