@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itportal.servicedesk import views
+from itportal.servicedesk import views, views_report
 from itportal.servicedesk import views_portal as portal
 from itportal.servicedesk import views_tickets as tickets
 
@@ -27,5 +27,6 @@ urlpatterns = [
     ),
     # The agents' overview and incoming e-mail
     path("dashboard/", views.Dashboard.as_view(), name="dashboard"),
+    path("sla-report/", views_report.SLAReport.as_view(), name="sla_report"),
     path("intake/", views.IntakeList.as_view(), name="intake_list"),
 ]

@@ -24,6 +24,7 @@ ROWS = {
     "servicedesk:ticket_list": AGENTS,
     "servicedesk:ticket_bulk": AGENTS_POST,
     "servicedesk:dashboard": AGENTS,
+    "servicedesk:sla_report": AGENTS,
     "servicedesk:intake_list": AGENTS,
     # One ticket
     "servicedesk:ticket_detail": TICKET,
