@@ -195,7 +195,9 @@ class BulkForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agent"].label_from_instance = lambda u: u.get_full_name() or u.username
         # any whole numbers: the view looks the tickets up through restrict()
-        self.fields["tickets"].valid_value = lambda value: str(value).isdigit()
+        self.fields["tickets"].valid_value = (
+            lambda value: str(value).isdigit() and int(value) < 2**63  # a database id
+        )
         self.fields["tickets"].error_messages["required"] = _("Select at least one ticket.")
 
 

@@ -6,12 +6,14 @@ Every message leaves one IntakeMessage row (the raw message included); a message
 (same Message-ID, processed) is not processed twice.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from itportal.core.permissions import holds_globally
 from itportal.organisation.models import Person
 from itportal.servicedesk import services
 from itportal.servicedesk.choices import Channel, Kind
@@ -49,12 +51,29 @@ def _attach(ticket, parsed, actor):
     return refused
 
 
+def _agent_with_address(address):
+    """The active login with this e-mail address that works the desk, if any."""
+    for user in get_user_model().objects.filter(email__iexact=address, is_active=True):
+        if holds_globally(user, Ticket, "change"):
+            return user
+    return None
+
+
 def _reply(parsed, number, actor):
     ticket = Ticket.objects.filter(number=number).first()
     if ticket is None:
         raise Refused(
             _("The subject names ticket %(number)s, which does not exist.") % {"number": number}
         )
+    sender = (parsed.sender or "").lower()
+    if sender != ticket.requester.email.lower():
+        agent = _agent_with_address(sender)
+        if agent is None:
+            raise Refused(
+                _("%(sender)s is neither the requester of %(number)s nor on the desk.")
+                % {"sender": parsed.sender, "number": number}
+            )
+        actor = agent  # the desk answering by mail: its first reply stops the response clock
     body = parsed.new_text.strip() or parsed.text.strip()
     if not body and not parsed.attachments:
         raise Refused(_("The reply to %(number)s is empty.") % {"number": number})

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from itportal.catalogue.choices import ServiceStatus, SubscriptionSource
 from itportal.catalogue.models import Subscription
 from itportal.core import services as core
+from itportal.core.permissions import holds_globally
 from itportal.core.roles import is_it_admin
 from itportal.organisation.models import scope_paths
 from itportal.servicedesk import notify, sla
@@ -162,6 +163,8 @@ def change_status(ticket, status, *, actor, expected_version=None, note="", now=
     data = {"status": status}
     if status == Status.RESOLVED:
         data["resolved_at"] = now
+        if ticket.responded_at is None:  # the resolution answers the requester
+            data["responded_at"] = now
     elif status == Status.CLOSED:
         data["closed_at"] = now
     elif current == Status.RESOLVED:  # reopened
@@ -181,6 +184,10 @@ def change_status(ticket, status, *, actor, expected_version=None, note="", now=
 
 @transaction.atomic
 def assign(ticket, *, group, agent, actor, expected_version=None, now=None):
+    if agent is not None and not holds_globally(agent, Ticket, "change"):
+        raise ValidationError(
+            {"agent": _("%(agent)s does not work the service desk.") % {"agent": agent}}
+        )
     if agent is not None and group is not None and not group.members.filter(pk=agent.pk).exists():
         raise ValidationError(
             {"agent": _("%(agent)s is not in %(group)s.") % {"agent": agent, "group": group}}
@@ -285,6 +292,11 @@ def fulfil_request(ticket, *, actor, start=None, expected_version=None, now=None
         )
     if ticket.subscription_id is not None:
         raise ValidationError(_("%(ticket)s is already fulfilled.") % {"ticket": ticket.number})
+    if not ticket.is_open:
+        raise ValidationError(
+            _("%(ticket)s is %(status)s; reopen it before delivering.")
+            % {"ticket": ticket.number, "status": ticket.get_status_display().lower()}
+        )
     subscription = Subscription(
         unit=ticket.unit,
         service=ticket.service,

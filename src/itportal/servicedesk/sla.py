@@ -10,6 +10,7 @@ reads the tickets' calendars and status history.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -67,19 +68,58 @@ def find_sla(ticket):
     return rows[0] if rows else None
 
 
-def pauses_of(statuses):
-    """[(from, to or None)] of the periods spent in a paused status, from [(status, at)]."""
+def pauses_of(statuses, paused=PAUSED_STATUSES):
+    """[(from, to or None)] of the periods spent in a `paused` status, from [(status, at)]."""
     out, started = [], None
     for status, at in statuses:
-        paused = status in PAUSED_STATUSES
-        if paused and started is None:
+        stopped = status in paused
+        if stopped and started is None:
             started = at
-        elif not paused and started is not None:
+        elif not stopped and started is not None:
             out.append((started, at))
             started = None
     if started is not None:
         out.append((started, None))
     return out
+
+
+@dataclass(frozen=True)
+class Clocks:
+    response_due: object
+    resolution_due: object
+    response_breached: bool
+    resolution_breached: bool
+    warning: bool  # 80 % of a running target is used
+
+
+def clocks(calendar, ticket, agreement, statuses, now, fraction=0.8):
+    """Both clocks of a ticket as of `now`: the one rule for the pages and the bulk task.
+
+    - Waiting on the requester pauses both clocks.
+    - The resolution clock also stands still while the ticket is resolved or closed, so a
+      reopened ticket goes on with the time it had used.
+    - The response clock stops at the first public reply, or at the resolution when the
+      ticket was resolved without one (the resolution is the answer).
+    """
+    start = ticket.opened_at
+    response = datetime.timedelta(minutes=agreement.response_minutes)
+    resolution = datetime.timedelta(minutes=agreement.resolution_minutes)
+    waiting = pauses_of(statuses)
+    stopped = pauses_of(statuses, (*PAUSED_STATUSES, Status.RESOLVED, Status.CLOSED))
+    done = ticket.status in (Status.RESOLVED, Status.CLOSED)
+    resolved = ticket.resolved_at if done and ticket.resolved_at else now
+    responded = ticket.responded_at or (resolved if done else now)
+    answer = sla_clock.state(calendar, start, response, waiting, responded, fraction)
+    solution = sla_clock.state(calendar, start, resolution, stopped, resolved, fraction)
+    paused_now = ticket.status in PAUSED_STATUSES
+    answered = ticket.responded_at is not None or done
+    return Clocks(
+        response_due=None if paused_now and not answered else answer.due,
+        resolution_due=None if paused_now else solution.due,
+        response_breached=answer.breached,
+        resolution_breached=solution.breached,
+        warning=not done and (solution.warning or (not answered and answer.warning)),
+    )
 
 
 def statuses_of(ticket):
@@ -99,21 +139,10 @@ def refresh(ticket, *, now, statuses=None, agreement=None, cache=None):
     if statuses is None:
         statuses = statuses_of(ticket)
     calendar = business_calendar(agreement.calendar, cache)
-    pauses = pauses_of(statuses)
-    start = ticket.opened_at
-    response = datetime.timedelta(minutes=agreement.response_minutes)
-    resolution = datetime.timedelta(minutes=agreement.resolution_minutes)
-    ticket.response_due = sla_clock.due(calendar, start, response, pauses, now)
-    ticket.resolution_due = sla_clock.due(calendar, start, resolution, pauses, now)
-    if ticket.status in PAUSED_STATUSES:  # paused from this very instant: due is unknown
-        if ticket.responded_at is None:
-            ticket.response_due = None
-        ticket.resolution_due = None
-    responded = ticket.responded_at or now
-    resolved = ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else now
-    # Breached from the first instant past the due time (Friday 17:01, not Monday 08:00).
-    ticket.response_breached = sla_clock.breached(calendar, start, response, pauses, responded)
-    ticket.resolution_breached = sla_clock.breached(calendar, start, resolution, pauses, resolved)
+    found = clocks(calendar, ticket, agreement, statuses, now)
+    ticket.response_due, ticket.resolution_due = found.response_due, found.resolution_due
+    ticket.response_breached = found.response_breached
+    ticket.resolution_breached = found.resolution_breached
     return ticket
 
 

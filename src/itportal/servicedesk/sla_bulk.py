@@ -5,17 +5,15 @@ every few minutes. Reads in bulk (tickets, their status changes, the SLAs and ca
 queries per batch), computes in memory and writes only the tickets whose clocks changed.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from itportal.servicedesk import sla_clock
-from itportal.servicedesk.choices import OPEN_STATUSES, Status
+from itportal.servicedesk.choices import OPEN_STATUSES
 from itportal.servicedesk.models import SLA, StatusChange, Ticket
-from itportal.servicedesk.sla import business_calendar, pauses_of
+from itportal.servicedesk.sla import business_calendar, clocks
 
 BATCH = 5000
 WARN_FRACTION = 0.8
@@ -58,12 +56,6 @@ def _statuses(ticket_ids):
     return out
 
 
-def _clock(calendar, ticket, minutes, stop, pauses, now):
-    target = datetime.timedelta(minutes=minutes)
-    state = sla_clock.state(calendar, ticket.opened_at, target, pauses, stop, WARN_FRACTION)
-    return state, target
-
-
 def recompute(ticket, agreements, statuses, now):
     """Set the ticket's clocks as of `now`; returns (changed, warning, newly breached)."""
     before = tuple(getattr(ticket, f"{name}_id" if name == "sla" else name) for name in FIELDS)
@@ -74,18 +66,11 @@ def recompute(ticket, agreements, statuses, now):
         ticket.response_due = ticket.resolution_due = None
         ticket.response_breached = ticket.resolution_breached = False
     else:
-        calendar = agreements.calendar(agreement)
-        pauses = pauses_of(statuses)
-        responded = ticket.responded_at or now
-        resolved = ticket.resolved_at if ticket.status in (Status.RESOLVED, Status.CLOSED) else now
-        response, _t = _clock(calendar, ticket, agreement.response_minutes, responded, pauses, now)
-        resolution, _t = _clock(
-            calendar, ticket, agreement.resolution_minutes, resolved, pauses, now
-        )
-        ticket.response_due, ticket.resolution_due = response.due, resolution.due
-        ticket.response_breached = response.breached
-        ticket.resolution_breached = resolution.breached
-        warning = resolution.warning or (ticket.responded_at is None and response.warning)
+        found = clocks(agreements.calendar(agreement), ticket, agreement, statuses, now)
+        ticket.response_due, ticket.resolution_due = found.response_due, found.resolution_due
+        ticket.response_breached = found.response_breached
+        ticket.resolution_breached = found.resolution_breached
+        warning = found.warning
     after = tuple(getattr(ticket, f"{name}_id" if name == "sla" else name) for name in FIELDS)
     newly_breached = (ticket.response_breached and not before[3]) or (
         ticket.resolution_breached and not before[4]

@@ -37,6 +37,7 @@ from itportal.servicedesk.models import (
     ChangeKind,
     ChangeStatus,
 )
+from itportal.servicedesk.models_change import FIRST_YEAR, LAST_YEAR
 from itportal.servicedesk.tables_changes import BlackoutTable, ChangeTable
 
 CHANGE_STAFF = ModelAction(Change, "change")
@@ -280,6 +281,8 @@ def _month_start(text):
     today = timezone.localdate()
     try:
         year, month = (int(part) for part in (text or "").split("-"))
+        if not FIRST_YEAR <= year <= LAST_YEAR - 1:  # three months on must exist too
+            raise ValueError(year)
         return datetime.date(year, month, 1)
     except ValueError:
         return today.replace(day=1)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -73,8 +74,8 @@ class TicketBulk(PortalView):
 
     def post(self, request):
         form = forms.BulkForm(request.POST)
-        back = request.POST.get("next") or reverse("servicedesk:ticket_list")
-        if not back.startswith("/") or back.startswith("//"):
+        back = request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
             back = reverse("servicedesk:ticket_list")
         if not form.is_valid():
             for errors in form.errors.values():
@@ -401,7 +402,7 @@ class TicketDecide(TicketAction):
 
     def success_url(self, ticket):
         back = self.request.POST.get("next", "")
-        if back.startswith("/") and not back.startswith("//"):
+        if back and url_has_allowed_host_and_scheme(back, allowed_hosts={self.request.get_host()}):
             return back
         return super().success_url(ticket)
 

@@ -169,3 +169,37 @@ def test_the_command_says_when_no_mailbox_is_configured(settings):
 
     with pytest.raises(CommandError, match="No mailbox"):
         call_command("read_desk_mail", host="", user="")
+
+
+def test_a_reply_from_an_outsider_is_kept_and_not_added_to_the_ticket(anna, mailoutbox):
+    ticket = services.open_ticket(kind=Kind.INCIDENT, requester=anna, title="VPN", actor="test")
+
+    record = intake.process(
+        message(
+            "mallory@evil.example",
+            f"SV: [{ticket.number}] VPN",
+            "Logga in här: http://evil.example",
+            message_id="<evil@x>",
+        )
+    )
+
+    ticket.refresh_from_db()
+    assert record.outcome == "failed"
+    assert "neither the requester" in record.error
+    assert not ticket.entries.filter(kind="reply").exists()
+    assert ticket.responded_at is None
+
+
+def test_an_agent_answering_by_mail_is_the_desks_first_response(anna, users):
+    users["itstaff"].email = "kim.it@norrsjo.example"
+    users["itstaff"].save()
+    ticket = services.open_ticket(kind=Kind.INCIDENT, requester=anna, title="VPN", actor="test")
+
+    record = intake.process(
+        message("kim.it@norrsjo.example", f"SV: [{ticket.number}] VPN", "Prova igen nu.")
+    )
+
+    ticket.refresh_from_db()
+    assert record.outcome == "reply"
+    assert ticket.entries.get(kind="reply").author == users["itstaff"]
+    assert ticket.responded_at is not None

@@ -136,3 +136,35 @@ def test_recomputing_leaves_resolved_tickets_alone(calendar, requester, users):
     ticket.refresh_from_db()
     assert not ticket.resolution_breached
     assert Ticket.objects.get(pk=ticket.pk).resolved_at == at(30, 9)
+
+
+def nov(day, hour, minute=0):
+    return at(day, hour, minute)
+
+
+def test_a_reopened_ticket_goes_on_with_the_time_it_had_used(calendar, requester, users):
+    ticket = incident(requester, users, nov(2, 9))  # Monday 2 November 09:00
+    services.change_status(ticket, Status.RESOLVED, actor=users["itstaff"], now=nov(2, 10))
+    ticket.refresh_from_db()
+    assert ticket.responded_at == nov(2, 10)  # resolving answered the requester
+
+    services.change_status(ticket, Status.IN_PROGRESS, actor=users["itstaff"], now=nov(9, 9))
+
+    ticket.refresh_from_db()
+    # 1 h used before the resolution; 26 h left from Mon 9 Nov 09:00: Mon 8 h, Tue 9 h,
+    # Wed 9 h → Wed 11 Nov 17:00. The week spent resolved does not count.
+    assert ticket.resolution_due == nov(11, 17)
+    assert not ticket.resolution_breached and not ticket.response_breached
+    result = tasks.run_check(now=nov(11, 16, 59))
+    ticket.refresh_from_db()
+    assert result.checked == 1 and not ticket.resolution_breached
+
+
+def test_closing_later_does_not_breach_a_ticket_resolved_in_time(calendar, requester, users):
+    ticket = incident(requester, users, nov(2, 9))
+    services.change_status(ticket, Status.RESOLVED, actor=users["itstaff"], now=nov(2, 10))
+
+    services.change_status(ticket, Status.CLOSED, actor=users["itstaff"], now=nov(16, 9))
+
+    ticket.refresh_from_db()
+    assert not ticket.response_breached and not ticket.resolution_breached
