@@ -31,6 +31,7 @@ from itportal.core.models import ObjectChange
 from itportal.core.roles import is_it_admin
 from itportal.registry import graph as registry_graph
 from itportal.registry.models import System, SystemRole
+from itportal.servicedesk import services as tickets
 from itportal.servicedesk.models import (
     AssignmentGroup,
     Blackout,
@@ -39,7 +40,6 @@ from itportal.servicedesk.models import (
     ChangeKind,
     ChangeStatus,
     Decision,
-    TicketCounter,
 )
 from itportal.servicedesk.models_change import CHANGE_PREFIX, approvals_of
 
@@ -55,12 +55,7 @@ def _user(actor):
 
 def next_change_number(when):
     """CHG-2026-000123, from the same counter table (and lock) as the tickets' numbers."""
-    year = timezone.localtime(when).year
-    TicketCounter.objects.get_or_create(prefix=CHANGE_PREFIX, year=year)
-    counter = TicketCounter.objects.select_for_update().get(prefix=CHANGE_PREFIX, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{CHANGE_PREFIX}-{year}-{counter.last:06d}"
+    return tickets.numbered(CHANGE_PREFIX, when)
 
 
 def _stored(change):

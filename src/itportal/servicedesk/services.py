@@ -41,8 +41,12 @@ def _user(actor):
 
 
 def next_number(kind, when):
-    """INC-2026-000123: per prefix and year, under a row lock so that numbers never repeat."""
-    prefix = PREFIX[kind]
+    """INC-2026-000123: per kind and year, under a row lock so that numbers never repeat."""
+    return numbered(PREFIX[kind], when)
+
+
+def numbered(prefix, when):
+    """The next number for `prefix` (INC, REQ, …, CHG) in the year of `when`."""
     year = timezone.localtime(when).year
     TicketCounter.objects.get_or_create(prefix=prefix, year=year)
     counter = TicketCounter.objects.select_for_update().get(prefix=prefix, year=year)
