@@ -22,6 +22,7 @@ from itportal.catalogue.choices import (
     ServiceStatus,
     SubscriptionSource,
 )
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.models import BaseModel
 from itportal.core.roles import ANY_USER, STAFF_ROLES, Role
 from itportal.organisation.choices import UnitRoleKind
@@ -152,7 +153,9 @@ class PriceList(BaseModel):
     """The prices of one calendar year."""
 
     year = models.PositiveSmallIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"),
+        unique=True,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
     )
     note = models.TextField(_("note"), blank=True)
 

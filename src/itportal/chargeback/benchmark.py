@@ -20,11 +20,12 @@ from django.utils.translation import gettext as _
 from itportal.chargeback import kpis
 from itportal.chargeback.models import PeerValue
 from itportal.core.context import current_request_id, current_source
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.models import ObjectChange
 from itportal.core.services import _actor_label, snapshot
 
 GENDERS = ("T", "K", "M")  # Kolada: total, women (kvinnor), men
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 MAX_VALUE = Decimal("1e13")
 
 

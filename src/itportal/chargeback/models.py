@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from itportal.catalogue.models import FINANCE_ROLES, ITFeeRule, Service, unit_scope
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.models import BaseModel
 from itportal.core.permissions import RestrictedQuerySet
 from itportal.core.roles import ANY_USER, Role
@@ -305,7 +306,7 @@ class YearFigures(BaseModel):
         related_name="year_figures",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     operating_cost = models.DecimalField(
         _("operating cost (SEK)"),

@@ -23,11 +23,12 @@ from itportal.chargeback.models import (
     month_bounds,
 )
 from itportal.core import services as core
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.services import StaleObjectError, snapshot, write_change
 
 PERIOD = re.compile(r"^(?P<year>\d{4})-(?:(?P<month>\d{2})|[Qq](?P<quarter>[1-4]))$")
 BATCH = 2000
-MIN_YEAR, MAX_YEAR = 2000, 2100  # as the price lists' years
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 
 
 def parse_period(text):

@@ -34,6 +34,7 @@ from itportal.chargeback.forms_kpis import (
 from itportal.chargeback.models import PeerValue, YearFigures
 from itportal.core.access import ModelAction, Roles
 from itportal.core.context import change_context
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR, int_param
 from itportal.core.exports import dataset, file_response
 from itportal.core.import_views import STAGING_DIR, _prune_staged, _staged_file
 from itportal.core.permissions import can
@@ -47,19 +48,9 @@ from itportal.core.views import (
 )
 from itportal.organisation.models import Organisation
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 EXPORT_FORMATS = ("csv", "xlsx")
 TOKEN = re.compile(r"peers-[0-9a-f]{32}\.json")
-
-
-def _int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
 
 
 def organisations_for(user):
@@ -71,7 +62,7 @@ def chosen_organisation(request):
     choices = organisations_for(request.user)
     wanted = request.GET.get("organisation")
     if wanted:
-        pk = _int(wanted)
+        pk = int_param(wanted)
         found = choices.filter(pk=pk).first() if pk is not None else None
         if found is None:
             raise Http404(_("No such organisation."))
@@ -97,7 +88,7 @@ class SimulationView(PortalView):
     def get(self, request):
         organisation, choices = chosen_organisation(request)
         this_year = timezone.localdate().year
-        year = _int(request.GET.get("year"), this_year, MIN_YEAR, MAX_YEAR)
+        year = int_param(request.GET.get("year"), this_year, MIN_YEAR, MAX_YEAR)
         sort = request.GET.get("sort", "")
         sort = sort if sort in SORTS else ""
         result, error = None, None
@@ -282,7 +273,7 @@ class BenchmarkView(PortalView):
         peer_years = benchmark.peer_years(kpi.code)
         years = sorted(set(our_years) | set(peer_years), reverse=True)
         default_year = max(peer_years) if peer_years else (max(our_years) if our_years else None)
-        year = _int(request.GET.get("year"), default_year, MIN_YEAR, MAX_YEAR)
+        year = int_param(request.GET.get("year"), default_year, MIN_YEAR, MAX_YEAR)
         found = chart = None
         rows = []
         if organisation is not None and year is not None:

@@ -278,12 +278,15 @@ class RunExport(RunView):
 
 # --- State changes (POST with _version) ------------------------------------------------------
 class RunAction(PortalView):
+    """POST with the version the user saw; `service(run, actor=, expected_version=)` acts."""
+
     model = ChargebackRun
     http_method_names = ["post"]
     done = None  # message on success
+    service = None
 
     def act(self, run, version):
-        raise NotImplementedError
+        return type(self).service(run, actor=self.request.user, expected_version=version)
 
     def success_url(self, run):
         return run.get_absolute_url()
@@ -307,33 +310,25 @@ class RunAction(PortalView):
 class RunApprove(RunAction):
     access_rule = CONTROL
     done = gettext_lazy("%(run)s was approved.")
-
-    def act(self, run, version):
-        return services.approve_run(run, actor=self.request.user, expected_version=version)
+    service = staticmethod(services.approve_run)
 
 
 class RunReopen(RunAction):
     access_rule = CONTROL
     done = gettext_lazy("%(run)s was sent back to draft.")
-
-    def act(self, run, version):
-        return services.reopen_run(run, actor=self.request.user, expected_version=version)
+    service = staticmethod(services.reopen_run)
 
 
 class RunClose(RunAction):
     access_rule = CONTROL
     done = gettext_lazy("%(run)s was closed; it can no longer change.")
-
-    def act(self, run, version):
-        return services.close_run(run, actor=self.request.user, expected_version=version)
+    service = staticmethod(services.close_run)
 
 
 class RunDelete(RunAction):
     access_rule = FINANCE
     done = gettext_lazy("%(run)s was deleted.")
-
-    def act(self, run, version):
-        return services.delete_run(run, actor=self.request.user, expected_version=version)
+    service = staticmethod(services.delete_run)
 
     def success_url(self, run):
         return reverse("chargeback:run_list")
@@ -350,9 +345,7 @@ def recompute(run, *, actor, expected_version):
 class RunRecompute(RunAction):
     access_rule = FINANCE
     done = gettext_lazy("%(run)s was recomputed.")
-
-    def act(self, run, version):
-        return recompute(run, actor=self.request.user, expected_version=version)
+    service = staticmethod(recompute)
 
 
 # --- Adjustments -----------------------------------------------------------------------------

@@ -16,3 +16,19 @@ def months_before(day, months, *, keep_month_end=False):
     if keep_month_end and day.day == calendar.monthrange(day.year, day.month)[1]:
         return day.replace(year=year, month=month, day=last)
     return day.replace(year=year, month=month, day=min(day.day, last))
+
+
+# The years the portal accepts in price lists, runs, KPIs, reports and change windows: a wider
+# range is a typing error (and before 1900 not even a valid time in Europe/Stockholm).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def int_param(value, default=None, low=None, high=None):
+    """A querystring value as an int within [low, high], else `default` (never an error)."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number

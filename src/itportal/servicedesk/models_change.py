@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.models import BaseModel
 from itportal.core.roles import ANY_USER, STAFF_ROLES
 
@@ -70,9 +71,6 @@ def _change_scope(user, action):
         return None
     asked = ChangeApproval.objects.filter(approvals_of(user)).values("change_id")
     return Q(requested_by=user) | Q(pk__in=asked)
-
-
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def _check_years(values):

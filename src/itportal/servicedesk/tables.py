@@ -35,11 +35,8 @@ class SelectColumn(tables.Column):
 
 class TicketTable(PortalTable):
     select = SelectColumn()
-    # a full page load: the list's hx-boost would swap only the table
-    number = tables.Column(linkify=True, attrs={"a": {"hx-boost": "false"}})
-    title = tables.Column(
-        linkify=lambda record: record.get_absolute_url(), attrs={"a": {"hx-boost": "false"}}
-    )
+    number = tables.Column(linkify=True)
+    title = tables.Column(linkify=lambda record: record.get_absolute_url())
     requester = tables.Column(order_by=("requester__last_name", "requester__first_name"))
     unit = tables.Column()
     service = tables.Column()

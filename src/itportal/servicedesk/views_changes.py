@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from itportal.core.access import LoggedIn, ModelAction
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR
 from itportal.core.display import describe_changes
 from itportal.core.permissions import can, holds_globally
 from itportal.core.views import (
@@ -37,7 +38,6 @@ from itportal.servicedesk.models import (
     ChangeKind,
     ChangeStatus,
 )
-from itportal.servicedesk.models_change import FIRST_YEAR, LAST_YEAR
 from itportal.servicedesk.tables_changes import BlackoutTable, ChangeTable
 
 CHANGE_STAFF = ModelAction(Change, "change")
@@ -179,13 +179,13 @@ class ChangeDelete(ObjectDeleteView):
 
 # --- Steps (POST with _version) --------------------------------------------------------------
 class ChangeStep(PortalView):
+    """POST with the version the user saw; each step's `act(change, version)` calls its
+    service (the base class is not routed)."""
+
     model = Change
     access_rule = CHANGE_STAFF
     http_method_names = ["post"]
     done = None
-
-    def act(self, change, version):
-        raise NotImplementedError
 
     def post(self, request, pk):
         change = get_object_or_404(Change.objects.restrict(request.user, "view"), pk=pk)

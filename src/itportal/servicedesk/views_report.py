@@ -6,24 +6,15 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from itportal.catalogue.models import Service
+from itportal.core.dates import FIRST_YEAR, LAST_YEAR, int_param
 from itportal.core.exports import dataset, file_response
 from itportal.core.views import PortalView
 from itportal.servicedesk import report
 from itportal.servicedesk.models import AssignmentGroup
 from itportal.servicedesk.views_tickets import AGENTS
 
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, LAST_YEAR
 EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def _int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
 
 
 class SLAReport(PortalView):
@@ -32,14 +23,14 @@ class SLAReport(PortalView):
 
     def get(self, request):
         this_year = timezone.localdate().year
-        year = _int(request.GET.get("year"), this_year, MIN_YEAR, MAX_YEAR)
+        year = int_param(request.GET.get("year"), this_year, MIN_YEAR, MAX_YEAR)
         by = request.GET.get("by")
         by = by if by in report.GROUPINGS else report.BY_SERVICE
         services = list(Service.objects.order_by("name").values_list("pk", "name"))
         groups = list(AssignmentGroup.objects.order_by("name").values_list("pk", "name"))
-        service = _int(request.GET.get("service"))
+        service = int_param(request.GET.get("service"))
         service = service if service in {pk for pk, _name in services} else None
-        group = _int(request.GET.get("group"))
+        group = int_param(request.GET.get("group"))
         group = group if group in {pk for pk, _name in groups} else None
         result = report.sla_report(year, by, service=service, group=group)
         export = request.GET.get("export")
