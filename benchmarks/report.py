@@ -76,6 +76,9 @@ def render_markdown(report):
             text += f" ({s['page']['bytes']:,} bytes; SQL fetches {s['sql']['rows']:,} rows)"
         else:
             text += f" (SQL fetches {s['sql']['rows']:,} rows)"
+        runs = s.get("page", {}).get("runs")
+        if runs not in (None, report["repeat"]):
+            text += f" Timed {runs} times."
         if s.get("check"):
             text += f" Check: {s['check']}"
         lines.append(text)

@@ -120,6 +120,8 @@ def measure(scenario, client, picks, repeat):
     rows = _run_sql(queries)
     check = scenario.verify(picks) if scenario.verify is not None else ""
     page_ms, sql_ms = [], []
+    if scenario.repeat is not None:
+        repeat = min(repeat, scenario.repeat)
     for _ in range(repeat):  # alternate, so drift on the machine hits both alike
         start = time.perf_counter()
         call()
@@ -127,7 +129,7 @@ def measure(scenario, client, picks, repeat):
         start = time.perf_counter()
         _run_sql(queries)
         sql_ms.append((time.perf_counter() - start) * 1000)
-    page = {**_summary(page_ms), "queries": page_queries, "bytes": size}
+    page = {**_summary(page_ms), "queries": page_queries, "bytes": size, "runs": repeat}
     sql = {**_summary(sql_ms), "queries": len(queries), "rows": rows}
     ratio = page["median_ms"] / sql["median_ms"] if sql["median_ms"] > 0 else None
     result = {

@@ -62,6 +62,8 @@ class Scenario:
     # Called once after the warm-up with `picks`: checks that the page or action and the SQL
     # agree (raises when they do not) and returns a one-line summary for the report.
     verify: Callable[["Picks"], str] | None = None
+    # At most this many timed runs (an action that takes tens of seconds); None: the runner's.
+    repeat: int | None = None
 
     def skip_reason(self):
         return self.skip_if() if self.skip_if is not None else ""
@@ -691,10 +693,11 @@ EXTRA_ROW_COUNTS: list[tuple[str, str]] = []
 
 
 def all_scenarios():
-    """SCENARIOS after importing every module in EXTRA_MODULES, then the register's and the
-    chargeback's (benchmarks/chargeback.py)."""
+    """SCENARIOS after importing every module in EXTRA_MODULES, then the register's, the
+    chargeback's (benchmarks/chargeback.py) and the service desk's (benchmarks/servicedesk.py)."""
     from benchmarks.chargeback import CHARGEBACK_SCENARIOS
+    from benchmarks.servicedesk import SERVICEDESK_SCENARIOS
 
     for module in EXTRA_MODULES:
         import_module(module)
-    return [*SCENARIOS, *REGISTRY_SCENARIOS, *CHARGEBACK_SCENARIOS]
+    return [*SCENARIOS, *REGISTRY_SCENARIOS, *CHARGEBACK_SCENARIOS, *SERVICEDESK_SCENARIOS]

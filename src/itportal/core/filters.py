@@ -5,6 +5,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from itportal.core.widgets import speed_up
+
 
 class SearchFilterSet(django_filters.FilterSet):
     """A FilterSet with free-text search `q` over the model's `search_fields`."""
@@ -32,3 +34,4 @@ class SearchFilterSet(django_filters.FilterSet):
             if name == "q":
                 widget.input_type = "search"
             widget.attrs.setdefault("class", css)
+            speed_up(field)

@@ -19,6 +19,7 @@ STEPS = [
     "itportal.registry.demo.build",
     "itportal.catalogue.demo.build",
     "itportal.chargeback.demo.build",
+    "itportal.servicedesk.demo.build",
 ]
 
 # The password of every demo login, printed by the command.
@@ -125,6 +126,13 @@ PROFILES = {
                 "peers": 12,
                 "peer_inhabitants": (30_000, 160_000),
             },
+            "servicedesk": {
+                # Tickets opened over the last 365 days (see servicedesk/demo.py), problems
+                # on top of them, and changes.
+                "tickets": 30_000,
+                "problems": 150,
+                "changes": 30,
+            },
         },
     ),
     "large": Profile(
@@ -207,6 +215,11 @@ PROFILES = {
                 "development_share": (0.003, 0.004),
                 "peers": 12,
                 "peer_inhabitants": (150_000, 1_000_000),
+            },
+            "servicedesk": {
+                "tickets": 300_000,
+                "problems": 700,
+                "changes": 90,
             },
         },
     ),

@@ -6,14 +6,17 @@ incoming e-mail are read-only, since their writes keep the status machine and th
 from django.contrib import admin
 
 from itportal.core import services as core
+from itportal.registry.services import record_update
 from itportal.servicedesk.models import (
     SLA,
     AssignmentGroup,
     Calendar,
     CalendarException,
+    FeedToken,
     IntakeMessage,
     OpeningHours,
     PriorityRule,
+    SavedFilter,
     Ticket,
     TicketEntry,
 )
@@ -27,6 +30,26 @@ class AuditedAdmin(admin.ModelAdmin):
             core.update_object(obj, actor=request.user)
         else:
             core.create_object(obj, actor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        """Many-to-many sets (a group's members) and inline rows (a calendar's opening hours and
+        exceptions) through the services too, so each is validated and in the change log."""
+        names = [f.name for f in self.model._meta.many_to_many if f.name in form.cleaned_data]
+        if names:
+            m2m = {name: form.cleaned_data[name] for name in names}
+            record_update(form.instance, actor=request.user, m2m=m2m)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        rows = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            core.delete_object(obj, actor=request.user)
+        for obj in rows:
+            if obj.pk is None:
+                core.create_object(obj, actor=request.user)
+            else:
+                core.update_object(obj, actor=request.user)
 
     def delete_model(self, request, obj):
         core.delete_object(obj, actor=request.user)
@@ -101,3 +124,34 @@ class IntakeMessageAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "sender", "subject", "outcome")
     list_filter = ("outcome",)
     exclude = ("raw",)
+
+
+@admin.register(SavedFilter)
+class SavedFilterAdmin(AuditedAdmin):
+    list_display = ("name", "owner", "visibility", "group", "is_default", "querystring")
+    list_filter = ("visibility",)
+    search_fields = ("name", "owner__username")
+    # The default is the owner's to choose in the queue (one per owner, the old one unmarked)
+    readonly_fields = ("owner", "is_default")
+
+    def has_add_permission(self, request):
+        return False  # agents save filters from the queue (the owner is who saves)
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(ReadOnlyAdmin):
+    """Only the hash of a token is stored; a leaked address is ended here by deleting it."""
+
+    list_display = ("user", "created", "updated")
+    search_fields = ("user__username",)
+    exclude = ("key_hash",)
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)
+
+    def delete_model(self, request, obj):
+        core.delete_object(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            core.delete_object(obj, actor=request.user)

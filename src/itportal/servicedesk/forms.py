@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from itportal.catalogue.choices import ServiceStatus
 from itportal.catalogue.models import Service
+from itportal.core.widgets import speed_up
 from itportal.registry.models import System
 from itportal.servicedesk import selectors
 from itportal.servicedesk.choices import TRANSITIONS, Level, Status
@@ -28,6 +29,7 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs.setdefault("class", css)
+            speed_up(field)
 
 
 class VersionField(forms.IntegerField):
@@ -129,6 +131,8 @@ class AssignForm(BootstrapMixin, forms.Form):
     _version = VersionField(required=False)
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the queue's filter form beside it has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["agent"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -192,6 +196,8 @@ class BulkForm(BootstrapMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        # Its own ids: the queue's filter form beside it has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.fields["agent"].label_from_instance = lambda u: u.get_full_name() or u.username
         # any whole numbers: the view looks the tickets up through restrict()

@@ -78,16 +78,19 @@ def recompute(ticket, agreements, statuses, now):
     return before != after, warning, newly_breached
 
 
-def recompute_open(now=None, *, batch=BATCH):
-    """Recompute every open ticket's clocks; returns a Result."""
+def recompute_open(now=None, *, batch=BATCH, every=False):
+    """Recompute every open ticket's clocks; returns a Result.
+
+    `every`: every ticket, resolved and closed ones too (after an SLA's targets or a calendar
+    changed, so the report counts by the new rules); warnings and breaches are still reported
+    only for the open ones."""
     now = now or timezone.now()
     agreements = _Agreements()
     result = Result()
-    open_ids = list(
-        Ticket.objects.filter(status__in=OPEN_STATUSES).order_by("pk").values_list("pk", flat=True)
-    )
-    for index in range(0, len(open_ids), batch):
-        ids = open_ids[index : index + batch]
+    tickets = Ticket.objects.all() if every else Ticket.objects.filter(status__in=OPEN_STATUSES)
+    all_ids = list(tickets.order_by("pk").values_list("pk", flat=True))
+    for index in range(0, len(all_ids), batch):
+        ids = all_ids[index : index + batch]
         tickets = list(Ticket.objects.filter(pk__in=ids).order_by("pk"))
         statuses = _statuses(ids)
         changed = []
@@ -96,6 +99,8 @@ def recompute_open(now=None, *, batch=BATCH):
             result.checked += 1
             if did_change:
                 changed.append(ticket)
+            if not ticket.is_open:
+                continue
             if breached:
                 result.breaches.append(ticket)
             elif warning and ticket.warned_at is None:

@@ -38,11 +38,12 @@ def _notify(ticket, kind, now):
     )
 
 
-def run_check(now=None):
-    """Recompute the clocks, then warn once per ticket before the breach and once at it."""
+def run_check(now=None, *, every=False):
+    """Recompute the clocks, then warn once per ticket before the breach and once at it.
+    `every`: resolved and closed tickets too (see sla_bulk.recompute_open)."""
     now = now or timezone.now()
     with change_context(source="task:check_sla"):
-        result = recompute_open(now)
+        result = recompute_open(now, every=every)
         for ticket in result.warnings:
             _notify(ticket, "warning", now)
         for ticket in result.breaches:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from itportal.servicedesk import views_changes as v
+from itportal.servicedesk import views_feed as feed
 
 urlpatterns = [
     path("", v.ChangeList.as_view(), name="change_list"),
@@ -17,6 +18,17 @@ urlpatterns = [
     path("<int:pk>/cancel/", v.ChangeCancel.as_view(), name="change_cancel"),
     path("calendar/", v.ChangeCalendar.as_view(), name="change_calendar"),
     path("calendar.ics", v.ChangeCalendarIcs.as_view(), name="change_calendar_ics"),
+    path("calendar/token/", feed.ChangeFeedToken.as_view(), name="change_feed_token"),
+    path(
+        "calendar/token/revoke/",
+        feed.ChangeFeedTokenRevoke.as_view(),
+        name="change_feed_token_revoke",
+    ),
+    path(
+        "calendar/feed/<str:token>.ics",
+        feed.ChangeCalendarFeed.as_view(),
+        name="change_calendar_feed",
+    ),
     path("blackouts/", v.BlackoutList.as_view(), name="blackout_list"),
     path("blackouts/add/", v.BlackoutCreate.as_view(), name="blackout_add"),
     path("blackouts/<int:pk>/", v.BlackoutDetail.as_view(), name="blackout_detail"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from itportal.servicedesk import views, views_report
+from itportal.servicedesk import views, views_report, views_saved
 from itportal.servicedesk import views_portal as portal
 from itportal.servicedesk import views_tickets as tickets
 
@@ -12,6 +12,17 @@ urlpatterns = [
     # Tickets
     path("tickets/", tickets.TicketList.as_view(), name="ticket_list"),
     path("tickets/bulk/", tickets.TicketBulk.as_view(), name="ticket_bulk"),
+    path("tickets/filters/add/", views_saved.SavedFilterCreate.as_view(), name="savedfilter_add"),
+    path(
+        "tickets/filters/<int:pk>/edit/",
+        views_saved.SavedFilterEdit.as_view(),
+        name="savedfilter_edit",
+    ),
+    path(
+        "tickets/filters/<int:pk>/delete/",
+        views_saved.SavedFilterDelete.as_view(),
+        name="savedfilter_delete",
+    ),
     path("tickets/<int:pk>/", tickets.TicketDetail.as_view(), name="ticket_detail"),
     path("tickets/<int:pk>/reply/", tickets.TicketReply.as_view(), name="ticket_reply"),
     path("tickets/<int:pk>/status/", tickets.TicketStatus.as_view(), name="ticket_status"),

@@ -6,11 +6,12 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -39,6 +40,7 @@ from itportal.servicedesk.models import (
     ChangeStatus,
 )
 from itportal.servicedesk.tables_changes import BlackoutTable, ChangeTable
+from itportal.servicedesk.views_feed import CALENDAR_READERS, feed_context, ics_response
 
 CHANGE_STAFF = ModelAction(Change, "change")
 
@@ -301,7 +303,7 @@ class ChangeCalendar(PortalView):
     """The planned changes and blackout periods of three months, month by month; anyone
     logged in may read it (it is also the iCalendar feed)."""
 
-    access_rule = LoggedIn()
+    access_rule = CALENDAR_READERS
     template_name = "servicedesk/change_calendar.html"
 
     def get(self, request):
@@ -335,24 +337,25 @@ class ChangeCalendar(PortalView):
             "previous": _add_months(first, -1).strftime("%Y-%m"),
             "next": _add_months(first, 1).strftime("%Y-%m"),
             "ics_url": reverse("servicedesk:change_calendar_ics"),
+            **feed_context(request),
             "list_url": reverse("servicedesk:change_list"),
             "blackouts_url": reverse("servicedesk:blackout_list"),
         }
-        return TemplateResponse(request, self.template_name, context)
+        response = TemplateResponse(request, self.template_name, context)
+        if context["new_feed_url"]:  # the secret address, shown once: kept in no cache
+            add_never_cache_headers(response)
+        return response
 
 
 class ChangeCalendarIcs(PortalView):
     """The change calendar as iCalendar for Outlook and Thunderbird. It follows the portal's
-    login (session); a calendar client that cannot log in needs the file from
-    `manage.py export_change_calendar` published elsewhere (no feed tokens yet)."""
+    login (session); a calendar client that cannot log in subscribes to the user's token
+    address instead (views_feed.ChangeCalendarFeed), which serves the same body."""
 
-    access_rule = LoggedIn()
+    access_rule = CALENDAR_READERS
 
     def get(self, request):
-        body = ical.build_calendar(absolute_url=request.build_absolute_uri)
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = 'inline; filename="change-calendar.ics"'
-        return response
+        return ics_response(request)
 
 
 # --- Blackout periods ------------------------------------------------------------------------

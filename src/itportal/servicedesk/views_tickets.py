@@ -17,9 +17,10 @@ from itportal.core.access import ModelAction, Roles
 from itportal.core.display import describe_changes
 from itportal.core.roles import STAFF_ROLES
 from itportal.core.views import ObjectListView, PortalView, history_for
-from itportal.servicedesk import forms, kb, selectors, services, services_more
+from itportal.servicedesk import forms, kb, saved_filters, selectors, services, services_more
 from itportal.servicedesk.choices import Approval, EntryKind, Kind, Status
 from itportal.servicedesk.filtersets import OPEN, TicketFilterSet
+from itportal.servicedesk.forms_saved import SavedFilterForm
 from itportal.servicedesk.models import Attachment, Ticket
 from itportal.servicedesk.tables import TicketTable
 
@@ -53,12 +54,21 @@ class TicketList(ObjectListView):
         return ["select", *super().chosen_columns()]
 
     def get(self, request, *args, **kwargs):
-        if "status" not in request.GET:  # the queue shows open tickets unless told otherwise
+        filters = saved_filters.visible_filters(request.user)
+        # Without a filter the queue opens with the agent's default filter, else open tickets
+        request.GET = saved_filters.with_default(request.GET, request.user, filters)
+        if "status" not in request.GET:
             request.GET = request.GET.copy()
             request.GET["status"] = OPEN
         response = super().get(request, *args, **kwargs)
         if hasattr(response, "context_data") and "filterset" in response.context_data:
+            # The whole page also for htmx: the saved filters follow the filter (hx-select-oob)
+            response.template_name = self.template_name
             response.context_data["bulk_form"] = forms.BulkForm()
+            response.context_data.update(
+                saved_filters.queue_context(request.user, request.GET, filters),
+                save_filter_form=SavedFilterForm(user=request.user, auto_id="save-filter-%s"),
+            )
         return response
 
 

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import parse_qs
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -221,3 +224,19 @@ def test_it_defuses_spreadsheet_formulas_in_exports(client_for, org):
     titles = [row[5].value for row in sheet.iter_rows(min_row=2)]
     assert '\'=HYPERLINK("http://x.test";"y")' in titles
     assert all(row[5].data_type != "f" for row in sheet.iter_rows(min_row=2))
+
+
+@pytest.mark.django_db
+def test_the_page_length_links_change_the_page_length(client_for, org):
+    grow(org, 30)
+    client = client_for("admin")
+    page = client.get("/org/units/?q=skola&page=2").content.decode()
+    links = {
+        text: href.replace("&amp;", "&")
+        for href, text in re.findall(r'<a href="(\?[^"]*per_page[^"]*)">(\d+)</a>', page)
+    }
+    query = parse_qs(links["25"][1:])
+    # the same search, the new length, from the first page
+    assert query == {"q": ["skola"], "per_page": ["25"]}
+    shorter = client.get("/org/units/" + links["25"])
+    assert len(shorter.context["table"].paginated_rows) == 25

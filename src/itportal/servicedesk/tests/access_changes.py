@@ -5,6 +5,8 @@ IT staff run changes. Approvers need no staff role: anyone logged in reaches the
 them the changes they are asked to approve, or nothing) and may post a decision (the service
 refuses those who are not approvers); the row used here asks no approval of the other roles, so
 its page is not found for them. The change calendar and blackout periods are read by everybody.
+The calendar's token feed needs no login: the coverage test calls it with a token nobody holds
+(404 for every role); servicedesk/tests/test_feed_token.py calls it with real ones.
 """
 
 import datetime
@@ -23,6 +25,8 @@ STAFF_POST = (LOGIN, 403, 403, 405, 403, 405)  # submit, implement, cancel: POST
 DECIDE_POST = (LOGIN, 405, 405, 405, 405, 405)  # approve, reject: any login may post
 API_CHANGE_READ = (API_DENIED, 404, 404, 200, 404, 200)
 API_POST = (API_DENIED, 405, 405, 405, 405, 405)
+LOGGED_IN_POST = (LOGIN, 405, 405, 405, 405, 405)  # one's own calendar token: POST only
+NOT_FOUND = (404,) * 6  # the token feed, by a token nobody holds (logged in or not)
 
 ROWS = {
     "servicedesk:change_list": PAGE_READ,
@@ -37,6 +41,9 @@ ROWS = {
     "servicedesk:change_cancel": STAFF_POST,
     "servicedesk:change_calendar": PAGE_READ,
     "servicedesk:change_calendar_ics": PAGE_READ,
+    "servicedesk:change_feed_token": LOGGED_IN_POST,
+    "servicedesk:change_feed_token_revoke": LOGGED_IN_POST,
+    "servicedesk:change_calendar_feed": NOT_FOUND,
     "servicedesk:blackout_list": PAGE_READ,
     "servicedesk:blackout_detail": PAGE_READ,
     "servicedesk:blackout_add": PAGE_STAFF_WRITE,

@@ -14,6 +14,9 @@ TICKET = (LOGIN, 404, 404, 200, 200, 200)  # requester, unit roles, agents
 TICKET_POST = (LOGIN, 405, 405, 405, 405, 405)  # the service decides who may (a GET: 405)
 API_TICKET = (API_DENIED, 404, 404, 200, 200, 200)
 API_TICKET_POST = (API_DENIED, 405, 405, 405, 405, 405)
+# A filter another agent shares with the desk: its owner and IT administrators change it
+OTHERS_FILTER = (LOGIN, 403, 403, 404, 403, 200)
+API_AGENTS = (API_DENIED, 403, 403, 200, 403, 200)
 
 ROWS = {
     # The self-service portal: any login (without a person: a page saying whom to ask)
@@ -23,6 +26,9 @@ ROWS = {
     # Agents
     "servicedesk:ticket_list": AGENTS,
     "servicedesk:ticket_bulk": AGENTS_POST,
+    "servicedesk:savedfilter_add": AGENTS,
+    "servicedesk:savedfilter_edit": OTHERS_FILTER,
+    "servicedesk:savedfilter_delete": OTHERS_FILTER,
     "servicedesk:dashboard": AGENTS,
     "servicedesk:sla_report": AGENTS,
     "servicedesk:intake_list": AGENTS,
@@ -44,15 +50,18 @@ ROWS = {
     "ticket-approve": API_TICKET_POST,
     "ticket-reject": API_TICKET_POST,
     "ticket-fulfil": API_TICKET_POST,
+    "savedfilter-list": API_AGENTS,
+    "savedfilter-detail": API_AGENTS,  # shared with the desk: every agent reads it
 }
 
 
 def objects(org):
+    from django.contrib.auth.models import User
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from itportal.servicedesk import services, services_more
+    from itportal.servicedesk import saved_filters, services, services_more
     from itportal.servicedesk.choices import Kind
-    from itportal.servicedesk.models import Attachment, IntakeMessage, Ticket
+    from itportal.servicedesk.models import Attachment, IntakeMessage, SavedFilter, Ticket
 
     ticket = services.open_ticket(
         kind=Kind.INCIDENT,
@@ -68,4 +77,13 @@ def objects(org):
     intake = IntakeMessage.objects.create(
         sender="okand@example.test", subject="Hjälp", raw=b"", outcome="failed", error="Test"
     )
-    return {Ticket: ticket, Attachment: attachment, IntakeMessage: intake}
+    shared = saved_filters.create_filter(
+        SavedFilter(
+            owner=User.objects.create_user("access-filter-owner"),
+            name="Skrivare",
+            querystring="q=skrivare",
+            visibility="desk",
+        ),
+        actor="test",
+    )
+    return {Ticket: ticket, Attachment: attachment, IntakeMessage: intake, SavedFilter: shared}

@@ -168,3 +168,29 @@ def test_closing_later_does_not_breach_a_ticket_resolved_in_time(calendar, reque
 
     ticket.refresh_from_db()
     assert not ticket.response_breached and not ticket.resolution_breached
+
+
+def test_check_sla_all_recounts_resolved_tickets_after_an_sla_change(calendar, requester, users):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ticket = incident(requester, users, nov(2, 9))  # Monday 09:00
+    services.change_status(ticket, Status.RESOLVED, actor=users["itstaff"], now=nov(3, 9))
+    ticket.refresh_from_db()
+    assert not ticket.resolution_breached  # 9 business hours used of 27
+    # The desk tightens the target to 8 business hours: due Monday 17:00, but the ticket used
+    # 9 h (Mon 09–17 and Tue 08–09), so it is now breached.
+    SLA.objects.filter(calendar=calendar).update(resolution_minutes=8 * 60)
+    out = StringIO()
+
+    call_command("check_sla", "--now", stdout=out)  # open tickets only: this one is resolved
+    ticket.refresh_from_db()
+    assert not ticket.resolution_breached and "Checked 0 tickets" in out.getvalue()
+
+    call_command("check_sla", "--all", stdout=out)
+    ticket.refresh_from_db()
+    assert ticket.resolution_breached
+    assert ticket.resolution_due == nov(2, 17)
+    assert "Checked 1 tickets, 1 changed, 0 warnings, 0 breaches." in out.getvalue()
+    assert not mail.outbox  # a resolved ticket warns nobody
