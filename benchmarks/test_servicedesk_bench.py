@@ -4,24 +4,11 @@ tickets, and the scenarios skip, with the reason, a database without tickets.
 Speed is measured by `make bench`, never asserted here.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from benchmarks.run import run_suite
 from benchmarks.scenarios import all_scenarios
 from benchmarks.servicedesk import SERVICEDESK_SCENARIOS, change_on_hubs, five_hubs
-
-
-@pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
-    """A twentieth of the `small` profile, built once for the class and rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("demo", profile="small", seed=1, scale=0.05, stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

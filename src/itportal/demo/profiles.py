@@ -127,7 +127,7 @@ PROFILES = {
                 "peer_inhabitants": (30_000, 160_000),
             },
             "servicedesk": {
-                # Tickets opened over the last 365 days (see servicedesk/demo.py), problems
+                # Tickets opened over the last 365 days (see servicedesk/demo/), problems
                 # on top of them, and changes.
                 "tickets": 30_000,
                 "problems": 150,

@@ -43,6 +43,7 @@ from itportal.servicedesk.tables_changes import BlackoutTable, ChangeTable
 from itportal.servicedesk.views_feed import CALENDAR_READERS, feed_context, ics_response
 
 CHANGE_STAFF = ModelAction(Change, "change")
+IMPACT_ROWS = 50  # rows per impact table on the change page, unless ?impact=all
 
 
 def calendar_links():
@@ -116,21 +117,29 @@ class ChangeDetail(ObjectDetailView):
         preview = []
         if change.status == ChangeStatus.DRAFT:
             preview = changes.derive_approvals(change, graph=graph)
+        # A change on the register's hubs reaches most of it: the page lists the first rows
+        # of each table, and everything on request (?impact=all).
+        rows = None if request.GET.get("impact") == "all" else IMPACT_ROWS
+        indirect = [s for s in result.systems if not s.direct]
         context = self.base_context(
             object=change,
             change=change,
             field_rows=self.field_rows(change),
             systems=list(change.systems.all()),
             impact=result,
-            indirect=[(s, names.get(s.via, "")) for s in result.systems if not s.direct],
+            indirect=[(s, names.get(s.via, "")) for s in indirect[:rows]],
             people=[
                 (holder, "; ".join(f"{role} – {names.get(pk, '')}" for pk, role in holder.roles))
-                for holder in result.people
+                for holder in result.people[:rows]
             ],
             unit_systems=[
                 (unit, ", ".join(names[pk] for pk in unit.systems if pk in names))
-                for unit in result.units
+                for unit in result.units[:rows]
             ],
+            impact_cut=rows is not None
+            and max(len(indirect), len(result.people), len(result.units)) > rows,
+            impact_rows=rows,
+            impact_all_url=f"{request.path}?impact=all#impact",
             approvals=approvals,
             pending=pending,
             pending_ids={a.pk for a in pending},

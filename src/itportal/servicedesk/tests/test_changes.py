@@ -597,3 +597,24 @@ def test_the_change_list_filters_by_status_kind_system_and_window(register, user
     assert titles("window_to=2027-03-15") == {"Tidig lönepatch"}
     assert titles("status=submitted") == {"Sen lönepatch"}
     assert titles("kind=emergency") == {"Akut"}
+
+
+def test_a_wide_impact_is_listed_in_part_with_a_link_to_all_of_it(
+    register, users, client_for, org, monkeypatch
+):
+    from itportal.servicedesk import views_changes
+
+    monkeypatch.setattr(views_changes, "IMPACT_ROWS", 1)
+    change = new_change(register, users)  # names A: B and C are reached through integrations
+    client = client_for("itstaff")
+
+    cut = client.get(change.get_absolute_url())
+    whole = client.get(change.get_absolute_url() + "?impact=all")
+
+    page = cut.content.decode()
+    assert "3 systems affected" in page  # the counts are of everything
+    assert len(cut.context["indirect"]) == 1 and len(whole.context["indirect"]) == 2
+    assert "Each table shows its first 1 rows." in page
+    assert f'href="{change.get_absolute_url()}?impact=all#impact"' in page
+    assert "Each table shows" not in whole.content.decode()
+    assert {s.name for s, _via in whole.context["indirect"]} == {"Lönesystemet", "Rapportportalen"}
