@@ -68,22 +68,15 @@ class Builder(Agents, Planning, Problems, Lives, Tickets, Changes, Articles, Int
             )
             rows = []
             for code in ("NAT", "VS", "VS-STOR"):
-                if code in services:
+                if code not in services:
+                    continue
+                for priority, response, resolution in ((1, 15, 4 * 60), (2, 30, 8 * 60)):
                     rows.append(
                         SLA(
                             service=services[code],
-                            priority=1,
-                            response_minutes=15,
-                            resolution_minutes=4 * 60,
-                            calendar=calendar,
-                        )
-                    )
-                    rows.append(
-                        SLA(
-                            service=services[code],
-                            priority=2,
-                            response_minutes=30,
-                            resolution_minutes=8 * 60,
+                            priority=priority,
+                            response_minutes=response,
+                            resolution_minutes=resolution,
                             calendar=calendar,
                         )
                     )
