@@ -150,8 +150,10 @@ class Lives:
             else:
                 start = add(opened, response)
                 done = add(start, rng.uniform(3, 25))
-            sets.append((opened, "group", "first_line"))
-            sets.append((opened, "agent", first_line))
+            # taken when work starts: a new ticket has nobody on it (assigning one makes it
+            # "assigned", as servicedesk.services.assign does)
+            sets.append((start, "group", "first_line"))
+            sets.append((start, "agent", first_line))
             status(Status.IN_PROGRESS, start, first_line)
             done = status(Status.RESOLVED, done, first_line)
             reply(done, first_line, RESOLUTION_PREFIX + solution)

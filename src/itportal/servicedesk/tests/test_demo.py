@@ -42,10 +42,10 @@ SCALE = 0.1
 BUILT = datetime.datetime(2026, 11, 25, 14, 30, tzinfo=datetime.UTC)
 
 
-def build(seed=1, scale=SCALE):
-    """The demo at BUILT: every part of the step reads the time through demo.clock."""
+def build(seed=1, scale=SCALE, at=BUILT):
+    """The demo at `at`: every part of the step reads the time through demo.clock."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(clock, "timezone", SimpleNamespace(now=lambda: BUILT))
+        patch.setattr(clock, "timezone", SimpleNamespace(now=lambda: at))
         call_command("demo", profile="small", seed=seed, scale=scale, stdout=StringIO())
 
 
@@ -294,3 +294,15 @@ def test_the_same_seed_gives_the_same_desk():
     first = build_and_roll_back(seed=3)
     assert len(first[0]) > 1_000 and len(first[1]) > 5_000
     assert first == build_and_roll_back(seed=3)
+
+
+@pytest.mark.django_db
+def test_a_ticket_nobody_has_taken_yet_is_new_and_unassigned():
+    """Built early on a Monday, before the desk opens, the tickets of the weekend are new, with
+    nobody on them (as in servicedesk.services.assign: taking a new ticket makes it assigned)."""
+    build(scale=0.3, at=datetime.datetime(2026, 11, 30, 6, 30, tzinfo=datetime.UTC))
+
+    new = Ticket.objects.filter(status=Status.NEW)
+    assert new.exists()
+    assert not new.filter(agent__isnull=False).exists()
+    assert not new.filter(group__isnull=False).exists()
