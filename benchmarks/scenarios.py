@@ -81,7 +81,7 @@ def _url(name, *args, query=""):
     return reverse(name, args=args) + (f"?{query}" if query else "")
 
 
-def _placeholders(values):
+def _parameter_marks(values):
     return ", ".join(["%s"] * len(values))
 
 
@@ -223,7 +223,7 @@ def _unit_detail_sql(picks):
         (UNIT_DETAIL, [unit["pk"]]),
         (
             "SELECT id, name FROM organisation_orgunit "
-            f"WHERE id IN ({_placeholders(ancestors)}) ORDER BY depth",
+            f"WHERE id IN ({_parameter_marks(ancestors)}) ORDER BY depth",
             ancestors,
         ),
         (UNIT_CHILDREN, [unit["pk"]]),
@@ -606,7 +606,7 @@ def _system_detail_sql(picks):
         (SYSTEM_LICENCES, [pk]),
         (SYSTEM_CAPABILITIES, [pk]),
         (SYSTEM_TAGS, [pk]),
-        (UNIT_MANAGERS.format(ids=_placeholders(system["ancestors"])), system["ancestors"]),
+        (UNIT_MANAGERS.format(ids=_parameter_marks(system["ancestors"])), system["ancestors"]),
         (HISTORY, [system["content_type"], str(pk)]),
     ]
 

@@ -25,7 +25,7 @@ from benchmarks.scenarios import (
     HISTORY,
     REACH,
     Scenario,
-    _placeholders,
+    _parameter_marks,
     _url,
 )
 from benchmarks.scenarios import IMPACT_ROLES as REGISTRY_IMPACT_ROLES
@@ -371,7 +371,7 @@ def _change_sql(picks):
 
     change = picks(change_on_hubs)
     pk, today = change["pk"], timezone.localdate().isoformat()
-    reach = REACH_MANY.format(ids=_placeholders(change["systems"]))
+    reach = REACH_MANY.format(ids=_parameter_marks(change["systems"]))
     ids = change["systems"]
     start, end = change["start"], change["end"]
     return [

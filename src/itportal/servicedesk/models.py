@@ -489,10 +489,6 @@ class Ticket(BaseModel):
             raise ValidationError({"quantity": _("Say how many you order.")})
 
 
-class TicketEntryQuerySet(RestrictedQuerySet):
-    pass
-
-
 class TicketEntry(models.Model):
     """A public reply, an internal note or an event (status change, assignment) of a ticket."""
 
@@ -515,7 +511,7 @@ class TicketEntry(models.Model):
     )
     created = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
-    objects = TicketEntryQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     access_policy = DESK_POLICY
 
