@@ -233,7 +233,7 @@ class ObjectEditView(ModelView):
             try:
                 saved = self.save(form, obj)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("%(object)s was saved.") % {"object": saved})
                 return HttpResponseRedirect(saved.get_absolute_url())
@@ -260,7 +260,8 @@ class ObjectEditView(ModelView):
         return saved
 
 
-def _add_errors(form, exc):
+def add_errors(form, exc):
+    """A service's ValidationError onto the form: by field where the form has the field."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None

@@ -91,6 +91,35 @@ class ImpactSerializer(serializers.Serializer):
     )
 
 
+def units_json(units):
+    """The units using affected systems (`graph.UnitImpact`), JSON-ready."""
+    return [
+        {
+            "id": unit.id,
+            "name": unit.name,
+            "users": unit.users,
+            "headcount": unit.headcount,
+            "systems": unit.systems,
+        }
+        for unit in units
+    ]
+
+
+def people_json(people):
+    """The people to inform (`graph.RoleHolder`), JSON-ready."""
+    return [
+        {
+            "kind": holder.kind,
+            "id": holder.id,
+            "name": holder.name,
+            "email": holder.email,
+            "active": holder.active,
+            "roles": [{"system": pk, "role": role} for pk, role in holder.roles],
+        }
+        for holder in people
+    ]
+
+
 def as_data(result):
     """The JSON-ready dict of a `graph.Impact`."""
 
@@ -111,28 +140,9 @@ def as_data(result):
         },
         "systems": [system(node) for node in result.systems],
         "upstream": [system(node) for node in result.upstream],
-        "units": [
-            {
-                "id": unit.id,
-                "name": unit.name,
-                "users": unit.users,
-                "headcount": unit.headcount,
-                "systems": unit.systems,
-            }
-            for unit in result.units
-        ],
+        "units": units_json(result.units),
         "users": result.users,
-        "people": [
-            {
-                "kind": holder.kind,
-                "id": holder.id,
-                "name": holder.name,
-                "email": holder.email,
-                "active": holder.active,
-                "roles": [{"system": pk, "role": role} for pk, role in holder.roles],
-            }
-            for holder in result.people
-        ],
+        "people": people_json(result.people),
         "edges": [
             {
                 "id": pk,

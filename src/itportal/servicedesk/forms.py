@@ -205,15 +205,3 @@ class BulkForm(BootstrapMixin, forms.Form):
             lambda value: str(value).isdigit() and int(value) < 2**63  # a database id
         )
         self.fields["tickets"].error_messages["required"] = _("Select at least one ticket.")
-
-
-def add_errors(form, exc):
-    """A service's ValidationError onto the form: by field where the form has the field."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)

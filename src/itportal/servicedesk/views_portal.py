@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from itportal.catalogue.choices import ServiceStatus
 from itportal.catalogue.models import Service
 from itportal.core.access import LoggedIn
-from itportal.core.views import PortalView
+from itportal.core.views import PortalView, add_errors
 from itportal.servicedesk import forms, selectors, services
 from itportal.servicedesk.choices import Channel, Kind, Level
 from itportal.servicedesk.views_tickets import is_agent
@@ -91,7 +91,7 @@ class IncidentNew(PersonView):
                     channel=Channel.PORTAL,
                 )
             except ValidationError as exc:
-                forms.add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -158,7 +158,7 @@ class Order(PersonView):
                     channel=Channel.PORTAL,
                 )
             except ValidationError as exc:
-                forms.add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(
                     request,

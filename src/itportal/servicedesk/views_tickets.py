@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from itportal.core.access import ModelAction, Roles
 from itportal.core.display import describe_changes
 from itportal.core.roles import STAFF_ROLES
-from itportal.core.views import ObjectListView, PortalView, history_for
+from itportal.core.views import ObjectListView, PortalView, add_errors, history_for
 from itportal.servicedesk import forms, kb, saved_filters, selectors, services, services_more
 from itportal.servicedesk.choices import Approval, EntryKind, Kind, Status
 from itportal.servicedesk.filtersets import OPEN, TicketFilterSet
@@ -248,7 +248,7 @@ class TicketAction(PortalView):
         except ValidationError as exc:
             form = getattr(self, "form", None)
             if form is not None and self.form_name:
-                forms.add_errors(form, exc)
+                add_errors(form, exc)
                 ticket.refresh_from_db()
                 context = ticket_context(request, ticket, **{self.form_name: form})
                 return TemplateResponse(request, TicketDetail.template_name, context, status=400)

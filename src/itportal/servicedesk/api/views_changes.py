@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from itportal.api.permissions import ACTION_OF_METHOD
 from itportal.api.viewsets import ServiceViewSet
 from itportal.core.access import LoggedIn
+from itportal.registry.api_impact import people_json, units_json
 from itportal.servicedesk import changes
 from itportal.servicedesk.api import serializers_changes as s
 from itportal.servicedesk.filtersets_changes import BlackoutFilterSet, ChangeFilterSet
@@ -143,27 +144,8 @@ class ChangeViewSet(ServiceViewSet):
                     {"id": x.id, "name": x.name, "distance": x.distance, "via": x.via}
                     for x in result.systems
                 ],
-                "units": [
-                    {
-                        "id": unit.id,
-                        "name": unit.name,
-                        "users": unit.users,
-                        "headcount": unit.headcount,
-                        "systems": unit.systems,
-                    }
-                    for unit in result.units
-                ],
-                "people": [
-                    {
-                        "kind": holder.kind,
-                        "id": holder.id,
-                        "name": holder.name,
-                        "email": holder.email,
-                        "active": holder.active,
-                        "roles": [{"system": pk, "role": role} for pk, role in holder.roles],
-                    }
-                    for holder in result.people
-                ],
+                "units": units_json(result.units),
+                "people": people_json(result.people),
             }
         )
 
